@@ -1,0 +1,14 @@
+"""Shared test fixtures.  Keep each domain's fixtures in its own tests/<domain> conftest or helpers."""
+
+import os
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path, monkeypatch):
+    """Never touch the real per-user config/data folders from tests."""
+    monkeypatch.setenv("VOICE_COACH_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("VOICE_COACH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("VOICE_COACH_MODEL", raising=False)
+    yield

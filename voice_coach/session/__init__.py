@@ -1,0 +1,1 @@
+"""The pure session core: ``(state, event, now) -> (state, actions)``."""
