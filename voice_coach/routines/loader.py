@@ -63,7 +63,8 @@ def load_builtin_routines() -> tuple[Routine, ...]:
         real = Path(str(item))
         origin = real if real.is_file() else None
         routines.append(parse_routine_text(item.read_text(encoding="utf-8"), f"built-in {item.name}", origin))
-    return tuple(routines)
+    # Article order (000, 001, …) reads naturally when the coach lists the routines.
+    return tuple(sorted(routines, key=lambda r: (r.source, r.id)))
 
 
 def _routine_files(folder: Path) -> list[Path]:
