@@ -1,0 +1,270 @@
+"""The microphone: 16 kHz mono int16 blocks, surviving a knocked-out USB plug.
+
+Use::
+
+    mic = SoundDeviceMicrophone(settings.audio.input_device, on_status=events.put)
+    mic.start()                      # AudioError (lists input devices) if the device is missing
+    while running:
+        block = mic.read(timeout=0.1)   # np.int16 1-D at 16 kHz, or None (nothing yet / device lost)
+    mic.stop()
+
+``on_status`` receives ``MicStatus`` records from a supervisor thread (so keep
+the callback short and thread-safe, e.g. ``queue.put``):
+
+- "lost": the stream failed mid-session (unplugged, driver error, or silent
+  for ``watchdog_s``); ``read`` keeps returning None, nothing is raised.
+- "recovered": the device is back and blocks flow again.
+
+After "lost" it retries opening every ``retry_s`` seconds until ``stop()``.
+
+The PortAudio callback only copies the block into a bounded queue (a full
+queue drops the block and counts it in ``overflows``); down-mixing and
+resampling to 16 kHz happen in ``read`` on the caller's thread.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable, Protocol
+
+import numpy as np
+
+from voice_coach.audio import devices
+from voice_coach.audio.resampler import StreamResampler
+from voice_coach.errors import AudioError
+
+SAMPLE_RATE_HZ = 16000
+_FALLBACK_RATES = (16000, 48000, 44100, 32000, 22050)
+
+
+@dataclass(frozen=True)
+class MicStatus:
+    """kind: "lost" or "recovered"; message: one human sentence; at: monotonic seconds."""
+
+    kind: str
+    message: str
+    device: str
+    at: float
+
+
+class MicrophoneStream(Protocol):
+    """What the live loop needs from any microphone (real, WAV-fed or fake)."""
+
+    sample_rate: int  # always 16000
+
+    def start(self) -> None: ...
+
+    def read(self, timeout: float | None = None) -> np.ndarray | None:
+        """Next int16 mono 16 kHz block, or None if none arrived within ``timeout`` seconds."""
+
+    def stop(self) -> None: ...
+
+
+# ---- the device side, swappable for a fake in tests --------------------------
+@dataclass(frozen=True)
+class CaptureFormat:
+    """What to open: ``device`` as the backend understands it, at ``samplerate`` Hz."""
+
+    device: object
+    name: str
+    samplerate: int
+    channels: int
+
+
+class InputStreamLike(Protocol):
+    active: bool
+
+    def start(self) -> None: ...
+
+    def abort(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+Callback = Callable[[np.ndarray], None]
+
+
+class CaptureBackend(Protocol):
+    def resolve(self, spec: str) -> CaptureFormat:
+        """Find the device and a rate it supports; AudioError (listing devices) when absent."""
+
+    def open(self, fmt: CaptureFormat, on_block: Callback, on_finished: Callable[[], None]) -> InputStreamLike:
+        """Open and start a stream calling ``on_block(int16 frames×channels)`` from the audio thread."""
+
+    def refresh(self) -> None:
+        """Re-enumerate devices so a re-plugged one can be found."""
+
+
+class SoundDeviceBackend:
+    """Real capture through python-sounddevice / PortAudio."""
+
+    def __init__(self, block_ms: int = 50) -> None:
+        self.block_ms = block_ms
+
+    def resolve(self, spec: str) -> CaptureFormat:
+        dev = devices.require_device(spec, "input")
+        sd = devices._sd()
+        rates = dict.fromkeys([*_FALLBACK_RATES[:1], int(dev.default_samplerate), *_FALLBACK_RATES[1:]])
+        for channels in dict.fromkeys([1, min(2, dev.max_input_channels)]):
+            for rate in rates:
+                try:
+                    sd.check_input_settings(device=dev.index, channels=channels, samplerate=rate, dtype="int16")
+                except Exception:
+                    continue
+                return CaptureFormat(dev.index, dev.name, rate, channels)
+        raise AudioError(f'the microphone "{dev.name}" offers no usable 16-bit format',
+                         "pick another one with --input-device NAME or audio.input_device")
+
+    def open(self, fmt: CaptureFormat, on_block: Callback, on_finished: Callable[[], None]) -> InputStreamLike:
+        sd = devices._sd()
+
+        def callback(indata, frames, time_info, status):  # audio thread: copy and hand over only
+            on_block(indata.copy())
+
+        stream = sd.InputStream(device=fmt.device, samplerate=fmt.samplerate, channels=fmt.channels, dtype="int16",
+                                blocksize=int(fmt.samplerate * self.block_ms / 1000), callback=callback,
+                                finished_callback=on_finished)
+        stream.start()
+        return stream
+
+    def refresh(self) -> None:
+        devices.refresh()
+
+
+# ---- the microphone ---------------------------------------------------------------
+class SoundDeviceMicrophone:
+    """A supervised microphone stream (see the module docstring)."""
+
+    sample_rate = SAMPLE_RATE_HZ
+
+    def __init__(self, device: str = "", *, on_status: Callable[[MicStatus], None] | None = None,
+                 backend: CaptureBackend | None = None, queue_blocks: int = 100,
+                 retry_s: float = 1.0, watchdog_s: float = 2.0) -> None:
+        self.device_spec = device
+        self.on_status = on_status or (lambda status: None)
+        self.backend = backend or SoundDeviceBackend()
+        self.retry_s = retry_s
+        self.watchdog_s = watchdog_s
+        self.overflows = 0  # blocks dropped because nobody read them in time
+        self._queue: queue.Queue[tuple[int, np.ndarray]] = queue.Queue(maxsize=queue_blocks)
+        self._resampler: StreamResampler | None = None
+        self._stream: InputStreamLike | None = None
+        self._fmt: CaptureFormat | None = None
+        self._stream_failed = threading.Event()
+        self._last_block_at = 0.0
+        self._stopping = threading.Event()
+        self._supervisor: threading.Thread | None = None
+        self.connected = False
+
+    # -- lifecycle
+    def start(self) -> None:
+        self._fmt = self.backend.resolve(self.device_spec)  # AudioError goes to the user as-is
+        try:
+            self._open(self._fmt)
+        except AudioError:
+            raise
+        except Exception as exc:
+            raise AudioError(f'cannot open the microphone "{self._fmt.name}" ({exc})',
+                             "check that no other program holds it, or pick another with --input-device") from None
+        self._stopping.clear()
+        self._supervisor = threading.Thread(target=self._supervise, name="mic-supervisor", daemon=True)
+        self._supervisor.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._supervisor is not None:
+            self._supervisor.join(timeout=3)
+            self._supervisor = None
+        self._close()
+
+    # -- data
+    def read(self, timeout: float | None = None) -> np.ndarray | None:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                rate, block = self._queue.get(timeout=remaining)
+            except queue.Empty:
+                return None
+            out = self._to_16k(rate, block)
+            if len(out):
+                return out
+            if deadline is not None and time.monotonic() >= deadline:
+                return None
+
+    def _to_16k(self, rate: int, block: np.ndarray) -> np.ndarray:
+        mono = block if block.ndim == 1 else (block[:, 0] if block.shape[1] == 1 else block.mean(axis=1))
+        if self._resampler is None or self._resampler.from_hz != rate:
+            self._resampler = StreamResampler(rate, SAMPLE_RATE_HZ)
+        return self._resampler.process(mono)
+
+    def _on_block(self, block: np.ndarray) -> None:
+        # Runs on the audio thread: no allocation beyond the copy, no locks, no logging.
+        self._last_block_at = time.monotonic()
+        try:
+            self._queue.put_nowait((self._fmt.samplerate, block))
+        except queue.Full:
+            self.overflows += 1
+
+    # -- supervision
+    def _open(self, fmt: CaptureFormat) -> None:
+        self._stream_failed.clear()
+        self._last_block_at = time.monotonic()
+        self._stream = self.backend.open(fmt, self._on_block, self._stream_failed.set)
+        self.connected = True
+
+    def _close(self) -> None:
+        stream, self._stream = self._stream, None
+        self.connected = False
+        if stream is None:
+            return
+        for step in (stream.abort, stream.close):
+            try:
+                step()
+            except Exception:
+                pass  # a vanished device may fail to close; the handle is dropped either way
+
+    def _emit(self, kind: str, message: str) -> None:
+        name = self._fmt.name if self._fmt else self.device_spec
+        try:
+            self.on_status(MicStatus(kind, message, name, time.monotonic()))
+        except Exception:
+            pass  # a broken listener must not kill the supervisor
+
+    def _healthy(self) -> bool:
+        stream = self._stream
+        if stream is None or self._stream_failed.is_set():
+            return False
+        try:
+            if not stream.active:
+                return False
+        except Exception:
+            return False
+        return time.monotonic() - self._last_block_at < self.watchdog_s
+
+    def _supervise(self) -> None:
+        while not self._stopping.wait(0.1):
+            if self._healthy():
+                continue
+            self._close()
+            self._emit("lost", "The microphone stopped. I'll keep trying.")
+            while not self._stopping.wait(self.retry_s):
+                if self._try_reopen():
+                    self._emit("recovered", "The microphone is back.")
+                    break
+
+    def _try_reopen(self) -> bool:
+        # Re-enumerating is slow and only needed when the device list is stale.
+        for refresh_first in (False, True):
+            try:
+                if refresh_first:
+                    self.backend.refresh()
+                self._fmt = self.backend.resolve(self.device_spec)
+                self._open(self._fmt)
+                return True
+            except Exception:
+                self._close()
+        return False
