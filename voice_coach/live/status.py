@@ -69,6 +69,8 @@ class Glance:
         return f"{total // 60:02d}:{total % 60:02d}"
 
     def line(self) -> str:
+        if self.routine == "—":
+            return "no routine running"
         paused = " (paused)" if self.paused else ""
         return f"{self.routine} · {self.step} · foot: {self.foot} · {self.countdown()}{paused}"
 
@@ -76,8 +78,10 @@ class Glance:
 class PlainStatus:
     """One line per change, for logs and pipes."""
 
-    def __init__(self, out: TextIO | None = None) -> None:
+    def __init__(self, out: TextIO | None = None, echo_speech: bool = False) -> None:
+        """``echo_speech``: also print the coach's words (when a real speaker says them)."""
         self.out = out if out is not None else sys.stdout
+        self.echo_speech = echo_speech
         self._last_key: tuple | None = None
         self._lock = threading.Lock()
 
@@ -90,7 +94,9 @@ class PlainStatus:
 
     def note(self, kind: str, text: str) -> None:
         if kind == "said":
-            return  # the speaker (or PrintSpeaker) already shows speech
+            if self.echo_speech:
+                self._write(f"coach: {text}")
+            return  # otherwise PrintSpeaker already printed it
         self._write(f"[{kind}] {text}")
 
     def _write(self, line: str) -> None:

@@ -1,0 +1,143 @@
+"""``voice-coach run [ROUTINE]``: the live coach — microphone, speaker, chimes, barge-in.
+
+``--text`` types commands instead of speaking them (same parser, same engine);
+it works without any sound device, printing the coach's words.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+
+from voice_coach.config import Settings, load_settings, override
+from voice_coach.errors import AudioError
+from voice_coach.live import assembly
+from voice_coach.live.clock import MonotonicClock
+from voice_coach.live.engine_driver import EngineDriver
+from voice_coach.live.listener import CommandListener
+from voice_coach.live.loop import LiveLoop
+from voice_coach.live.status import PlainStatus, RichStatus
+from voice_coach.live.text_io import TextCommandReader
+
+HELP = "start the live coach (microphone + speaker, or --text)"
+
+log = logging.getLogger(__name__)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("routine", nargs="?", metavar="ROUTINE",
+                        help="routine id to start at once (see voice-coach routines); default: ask")
+    parser.add_argument("--engine", choices=("auto", "vosk", "sphinx"), help="speech recognizer (default: auto)")
+    parser.add_argument("--model", metavar="DIR", help="Vosk model folder")
+    parser.add_argument("--input-device", metavar="D", help="microphone: name (part of it) or index")
+    parser.add_argument("--output-device", metavar="D", help="speaker: name (part of it) or index")
+    parser.add_argument("--text", action="store_true",
+                        help="type commands instead of speaking them (no microphone needed)")
+    parser.add_argument("--routines", metavar="DIR", action="append", default=[],
+                        help="also load routine files (*.toml) from this folder; may be repeated")
+    parser.add_argument("--client", metavar="CODE", help="client code for the journal (a code, not a name)")
+    parser.add_argument("--wake-word", metavar="W", help='commands count only after this word ("coach next")')
+    parser.add_argument("--voice", metavar="V", help="espeak-ng voice, e.g. en-us or en-gb+f3")
+    parser.add_argument("--rate", metavar="WPM", type=int, help="speaking rate, words per minute")
+    parser.add_argument("--no-journal", action="store_true", help="do not write the session journal")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what was heard and ignored")
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    config = Path(args.config).expanduser() if getattr(args, "config", None) else None
+    settings = load_settings(config)
+    settings = override(settings, "recognizer", engine=getattr(args, "engine", None),
+                        model_dir=getattr(args, "model", None), wake_word=getattr(args, "wake_word", None))
+    settings = override(settings, "audio", input_device=getattr(args, "input_device", None),
+                        output_device=getattr(args, "output_device", None))
+    settings = override(settings, "speech", voice=getattr(args, "voice", None), rate_wpm=getattr(args, "rate", None))
+    if getattr(args, "no_journal", False):
+        settings = override(settings, "journal", enabled=False)
+    return settings
+
+
+def load_routines(args: argparse.Namespace):
+    from voice_coach.cli.routines import routine_dirs
+    from voice_coach.routines.loader import load_library
+
+    library = load_library(routine_dirs(args))
+    if getattr(args, "routine", None):
+        library.get(args.routine)  # UnknownRoutineError names the known ids
+    return library
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    settings = settings_from_args(args)
+    library = load_routines(args)
+    if not args.text:
+        _require_microphone(settings)
+    with ExitStack() as stack:
+        clock = MonotonicClock()
+        journal, offered = assembly.open_journal(settings, args.client, stack)
+        engine = EngineDriver(library, settings.session, routine_id=args.routine,
+                              resume=assembly.resume_point_of(offered))
+        loop = LiveLoop(engine, None, clock, journal=journal)  # speaker set below: it posts to the loop
+        if args.text:
+            _wire_text(loop, settings, library, stack)
+        else:
+            _wire_audio(loop, settings, library, stack)
+        result = loop.run()
+    if result.ended_by == "interrupt":
+        print("stopped; the session can be resumed next time.", file=sys.stderr)
+        return 130
+    return 0
+
+
+def _require_microphone(settings: Settings) -> None:
+    from voice_coach.audio import devices
+
+    if not devices.list_devices():
+        raise AudioError("no sound device found: there is no microphone to listen with",
+                         "type commands with `voice-coach run --text`, or hear a demo with "
+                         "`voice-coach demo --out demo.wav`")
+    devices.require_device(settings.audio.input_device, "input")  # lists input devices when missing
+
+
+def _wire_text(loop: LiveLoop, settings: Settings, library, stack: ExitStack) -> None:
+    from voice_coach.grammar import Grammar
+
+    grammar = Grammar.build(library.all(), settings.recognizer.wake_word)
+    speaker, real = assembly.speaker_or_print(settings, loop.post, loop.clock.now, stack)
+    loop.speaker = speaker
+    if real:
+        loop.chimes = assembly.real_chimes(settings, stack)
+    loop.status = PlainStatus(echo_speech=real)
+    print("Type commands (for example: start heel routine, next, pause, how much time is left, "
+          "end session). Ctrl-D ends.", flush=True)
+    TextCommandReader(grammar, loop.post, loop.clock.now).start()
+
+
+def _wire_audio(loop: LiveLoop, settings: Settings, library, stack: ExitStack) -> None:
+    from voice_coach.audio.microphone import SoundDeviceMicrophone
+
+    recognizer = assembly.make_recognizer(settings, library)
+    speaker = assembly.real_speaker(settings, loop.post, loop.clock.now, stack)
+    loop.speaker = speaker
+    loop.chimes = assembly.real_chimes(settings, stack)
+    watch = assembly.MicWatch(loop.post)
+    mic = SoundDeviceMicrophone(settings.audio.input_device, on_status=watch)
+    listener = CommandListener(mic, recognizer, loop.post, loop.clock.now, speech_spans=speaker.spans,
+                               decision_delay_s=loop.gate.settings.decision_delay_s)
+    watch.listener = listener
+    mic.start()  # AudioError (listing input devices) when it cannot open
+    stack.callback(mic.stop)
+    listener.start()
+    stack.callback(listener.stop)
+    if assembly.is_tty():
+        status = RichStatus(lambda: loop.engine.describe(loop.clock.now()))
+        stack.callback(status.close)
+    else:
+        status = PlainStatus(echo_speech=True)
+    loop.status = status
+    print(f"Listening with {getattr(recognizer, 'name', 'the recognizer')}. Say 'help' for what you can say. "
+          "Ctrl-C ends.", file=sys.stderr, flush=True)
