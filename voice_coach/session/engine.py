@@ -1,0 +1,160 @@
+"""The pure session engine: ``step(state, event, now) -> (state, actions)``.
+
+No clock, no sleeping, no audio, no I/O: the caller supplies monotonic ``now``
+and delivers a ``Tick`` at ``next_deadline(state)`` so cues land on time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable
+
+from voice_coach.config import SessionSettings, SpeechSettings
+from voice_coach.intents import Command, Intent
+from voice_coach.session import answers, flow, navigation
+from voice_coach.session import speech_text as text
+from voice_coach.session.messages import Action, CommandHeard, Event, SpeechFinished, Tick
+from voice_coach.session.output import Output
+from voice_coach.session.state import (FEET, Phase, ResumePoint, SessionState, Stage, StatusView)
+
+replace = dataclasses.replace
+Handler = Callable[[SessionState, Command, float, Output], SessionState]
+
+HANDLERS: dict[Intent, Handler] = {
+    Intent.START_ROUTINE: answers.cmd_start_routine,
+    Intent.NEXT: navigation.cmd_next,
+    Intent.PREVIOUS: navigation.cmd_previous,
+    Intent.SKIP: navigation.cmd_skip,
+    Intent.PAUSE: navigation.cmd_pause,
+    Intent.RESUME: navigation.cmd_resume,
+    Intent.STOP: navigation.cmd_stop,
+    Intent.END: answers.cmd_end,
+    Intent.REPEAT: answers.cmd_repeat,
+    Intent.TIME_LEFT: navigation.cmd_time_left,
+    Intent.SWITCH_FOOT: navigation.cmd_switch_foot,
+    Intent.ADD_TIME: navigation.cmd_add_time,
+    Intent.SLOWER: answers.cmd_voice,
+    Intent.FASTER: answers.cmd_voice,
+    Intent.LOUDER: answers.cmd_voice,
+    Intent.QUIETER: answers.cmd_voice,
+    Intent.HELP: answers.cmd_help,
+    Intent.LIST_ROUTINES: answers.cmd_list_routines,
+    Intent.YES: answers.cmd_yes,
+    Intent.NO: answers.cmd_no,
+    Intent.PAIN: answers.cmd_pain,
+}
+assert set(HANDLERS) == set(Intent), "every intent needs a handler"
+
+# Heard while the coach talks, these cut it off first (barge-in); "stop" always does.
+BARGE_IN = frozenset({Intent.STOP, Intent.PAUSE, Intent.NEXT, Intent.PREVIOUS, Intent.SKIP,
+                      Intent.SWITCH_FOOT, Intent.END, Intent.REPEAT})
+
+
+def new_session(library, settings: SessionSettings, now: float, routine_id: str | None = None,
+                resume: ResumePoint | None = None,
+                speech: SpeechSettings | None = None) -> tuple[SessionState, list[Action]]:
+    """Greet: offer ``resume`` if it still fits the library, else start ``routine_id``, else ask.
+
+    ``speech`` gives the starting rate/volume and the slower/louder step sizes.
+    Raises UnknownRoutineError (a VoiceCoachError) for an unknown ``routine_id``.
+    """
+    speech = speech or SpeechSettings()
+    state = SessionState(library=library, settings=settings, rate_wpm=speech.rate_wpm,
+                         volume=speech.volume, speech_settings=speech)
+    out = Output(state)
+    if resume is not None and _resume_fits(library, resume):
+        routine = library.get(resume.routine_id)
+        step = routine.steps[resume.step_index]
+        offer = text.resume_offer(routine, step, resume.foot if step.per_foot else None)
+        out.say(offer)
+        state = replace(state, phase=Phase.RESUME_OFFER, resume=resume, fallback_routine_id=routine_id,
+                        last_instruction=offer)
+    elif routine_id is not None:
+        state = flow.start_routine(state, now, out, library.get(routine_id))
+    else:
+        out.say(text.IDLE_PROMPT)
+        state = replace(state, last_instruction=text.IDLE_PROMPT)
+    return out.fold(state), out.actions
+
+
+def _resume_fits(library, point: ResumePoint) -> bool:
+    if point.routine_id not in library.ids():
+        return False
+    steps = library.get(point.routine_id).steps
+    return 0 <= point.step_index < len(steps) and point.foot in (None, *FEET)
+
+
+def step(state: SessionState, event: Event, now: float) -> tuple[SessionState, list[Action]]:
+    out = Output(state)
+    if isinstance(event, Tick):
+        state = flow.on_tick(state, now, out)
+    elif isinstance(event, SpeechFinished):
+        state = _speech_finished(state, event.utterance_id, now, out)
+    elif isinstance(event, CommandHeard):
+        state = _command(state, event.command, now, out)
+    return out.fold(state), out.actions
+
+
+def _speech_finished(state: SessionState, utterance_id: int, now: float, out: Output) -> SessionState:
+    out.speaking.discard(utterance_id)
+    if (state.phase is Phase.STEP and state.stage is Stage.ANNOUNCING and not state.paused
+            and state.awaiting_id == utterance_id):
+        return flow.start_timer(state, now, out)
+    return state
+
+
+def _command(state: SessionState, command: Command, now: float, out: Output) -> SessionState:
+    if state.phase is Phase.ENDED:
+        out.say(text.ENDED)
+        return state
+    if command.intent is Intent.STOP or (command.intent in BARGE_IN and out.speaking):
+        state = _cut_speech(state, out)
+    had_routine = state.routine is not None
+    if had_routine:
+        out.log("command", intent=str(command.intent))
+    state = replace(state, last_command=str(command.intent))
+    handler = HANDLERS[command.intent]
+    if command.intent is Intent.RESUME and state.phase is Phase.RESUME_OFFER and not state.paused:
+        handler = answers.cmd_yes  # "resume" answers "Resume the … routine?"
+    state = handler(state, command, now, out)
+    if not had_routine and state.routine is not None:
+        out.log("command", intent=str(command.intent))
+    return state
+
+
+def _cut_speech(state: SessionState, out: Output) -> SessionState:
+    if state.awaiting_id is not None:
+        # The go cue will never finish now; remember whether the instructions were cut too.
+        cut_intro = any(i < state.awaiting_id for i in out.speaking)
+        state = replace(state, awaiting_id=None, await_deadline=None, intro_cut=cut_intro)
+    out.stop_speaking()
+    return state
+
+
+def next_deadline(state: SessionState) -> float | None:
+    """Monotonic time of the next cue/progress log/timer start; None when nothing is timed."""
+    return flow.deadline(state)
+
+
+def resume_point(state: SessionState, now: float) -> ResumePoint | None:
+    """Where this session would resume if it were cut off now (None outside the steps)."""
+    if state.phase is not Phase.STEP:
+        return None
+    remaining = state.timer.remaining(now) if state.timer else None
+    return ResumePoint(state.routine.id, state.step_index, state.foot, remaining)
+
+
+def describe(state: SessionState, now: float) -> StatusView:
+    routine, step_ = state.routine, state.current_step
+    return StatusView(
+        phase=str(state.phase),
+        routine_title=routine.title if routine else None,
+        step_title=step_.title if step_ else None,
+        step_number=state.step_index + 1 if step_ else None,
+        step_count=len(routine.steps) if routine else None,
+        foot=state.foot if step_ else None,
+        seconds_left=state.timer.remaining(now) if step_ and state.timer else None,
+        paused=state.paused,
+        last_command=state.last_command,
+        stage=str(state.stage) if step_ and state.stage else None,
+    )
