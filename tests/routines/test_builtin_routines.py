@@ -6,19 +6,13 @@ import pytest
 
 from voice_coach.routines import Routine, StepKind, load_library
 
-SOURCES = {
-    "heel-spur": "000_3466b776a7fa7708.txt",
-    "plantar-fasciitis": "001_281a885ce8c11fae.txt",
-    "foot-ankle": "002_15eafb2fdb191801.txt",
-    "neuropathy": "003_c968af0aa997a8a7.txt",
-    "heel-pain-exercises": "004_a627a7490bc9df0b.txt",
-}
-SPOKEN_NAMES = {
-    "heel-spur": ("heel", "heel spur"),
-    "plantar-fasciitis": ("plantar fasciitis",),
-    "foot-ankle": ("relaxation", "foot and ankle"),
-    "neuropathy": ("neuropathy",),
-    "heel-pain-exercises": ("heel pain exercises",),
+# id -> (source article, spoken names exactly as the speech grammar must read them)
+EXPECTED = {
+    "heel-spur": ("000_3466b776a7fa7708.txt", ("heel", "heel spur")),
+    "plantar-fasciitis": ("001_281a885ce8c11fae.txt", ("plantar fasciitis",)),
+    "foot-ankle": ("002_15eafb2fdb191801.txt", ("relaxation", "foot and ankle")),
+    "neuropathy": ("003_c968af0aa997a8a7.txt", ("neuropathy",)),
+    "heel-pain-exercises": ("004_a627a7490bc9df0b.txt", ("heel pain exercises",)),
 }
 
 
@@ -31,20 +25,19 @@ def _steps(routine: Routine) -> dict:
     return {step.id: step for step in routine.steps}
 
 
-@pytest.mark.parametrize("routine_id", sorted(SOURCES))
+@pytest.mark.parametrize("routine_id", sorted(EXPECTED))
 def test_common_shape(library, routine_id):
     routine = library.get(routine_id)
-    assert routine.source == SOURCES[routine_id]
-    assert routine.spoken_names == SPOKEN_NAMES[routine_id]
+    assert (routine.source, routine.spoken_names) == EXPECTED[routine_id]
     assert 1 <= len(routine.safety_questions) <= 2
     assert all(q.question.endswith("?") and q.if_yes for q in routine.safety_questions)
     assert "say stop at any time if it hurts" in routine.intro.lower()
     assert routine.cautions and routine.closing and routine.title
 
 
-@pytest.mark.parametrize("routine_id", sorted(SOURCES))
+@pytest.mark.parametrize("routine_id", sorted(EXPECTED))
 def test_source_article_exists(seeds_dir, routine_id):
-    assert (seeds_dir / SOURCES[routine_id]).is_file()
+    assert (seeds_dir / EXPECTED[routine_id][0]).is_file()
 
 
 def test_heel_spur(library):
@@ -134,7 +127,7 @@ def test_heel_pain_exercises_are_counted_reps(library):
         assert advice in closing
 
 
-@pytest.mark.parametrize("routine_id", sorted(SOURCES))
+@pytest.mark.parametrize("routine_id", sorted(EXPECTED))
 def test_diabetes_or_numbness_is_asked_about(library, routine_id):
     questions = " ".join(q.question.lower() for q in library.get(routine_id).safety_questions)
     assert "diabetes" in questions
