@@ -15,7 +15,7 @@ from voice_coach.session import answers, flow, navigation
 from voice_coach.session import speech_text as text
 from voice_coach.session.messages import Action, CommandHeard, Event, SpeechFinished, Tick
 from voice_coach.session.output import Output
-from voice_coach.session.state import (FEET, Phase, ResumePoint, SessionState, Stage, StatusView)
+from voice_coach.session.state import (FEET, QUESTION_PHASES, Phase, ResumePoint, SessionState, Stage, StatusView)
 
 replace = dataclasses.replace
 Handler = Callable[[SessionState, Command, float, Output], SessionState]
@@ -47,7 +47,14 @@ assert set(HANDLERS) == set(Intent), "every intent needs a handler"
 
 # Heard while the coach talks, these cut it off first (barge-in); "stop" always does.
 BARGE_IN = frozenset({Intent.STOP, Intent.PAUSE, Intent.NEXT, Intent.PREVIOUS, Intent.SKIP,
-                      Intent.SWITCH_FOOT, Intent.END, Intent.REPEAT})
+                      Intent.SWITCH_FOOT, Intent.END, Intent.REPEAT, Intent.START_ROUTINE,
+                      Intent.HELP, Intent.LIST_ROUTINES})
+# An answer makes the rest of a question (and anything queued before it) moot.
+ANSWERS = frozenset({Intent.YES, Intent.NO, Intent.PAIN, Intent.RESUME})
+
+
+def _barges_in(state: SessionState, intent: Intent) -> bool:
+    return intent in BARGE_IN or (intent in ANSWERS and state.phase in QUESTION_PHASES)
 
 
 def new_session(library, settings: SessionSettings, now: float, routine_id: str | None = None,
@@ -107,7 +114,7 @@ def _command(state: SessionState, command: Command, now: float, out: Output) -> 
     if state.phase is Phase.ENDED:
         out.say(text.ENDED)
         return state
-    if command.intent is Intent.STOP or (command.intent in BARGE_IN and out.speaking):
+    if command.intent is Intent.STOP or (out.speaking and _barges_in(state, command.intent)):
         state = _cut_speech(state, out)
     had_routine = state.routine is not None
     if had_routine:

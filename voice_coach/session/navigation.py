@@ -15,12 +15,11 @@ from voice_coach.session import speech_text as text
 from voice_coach.session.help_text import help_sentence
 from voice_coach.session.messages import Chime, StartTimer, StopTimer
 from voice_coach.session.output import Output
-from voice_coach.session.state import LEFT, RIGHT, Phase, SessionState, Stage
+from voice_coach.session.state import LEFT, QUESTION_PHASES, RIGHT, Phase, SessionState, Stage
 from voice_coach.session.timers import END, EPSILON_S, HALFWAY, cue_schedule, seconds_per_rep
 from voice_coach.session.wording import capitalize, count_words, duration_words
 
 replace = dataclasses.replace
-QUESTION_PHASES = (Phase.RESUME_OFFER, Phase.SAFETY, Phase.SAFETY_CONTINUE, Phase.PAIN_BEFORE, Phase.PAIN_AFTER)
 MAX_ADD_S = 3600
 
 

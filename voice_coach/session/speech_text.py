@@ -38,7 +38,8 @@ def routine_name(routine: Routine) -> str:
 def routine_intro(routine: Routine) -> str:
     parts = [f"{routine.title}.", routine.intro.strip()]
     parts += [c.strip() for c in routine.cautions]
-    parts.append(STOP_HINT)
+    if "say stop" not in " ".join(parts).lower():  # the routine may already say it
+        parts.append(STOP_HINT)
     return " ".join(p for p in parts if p)
 
 

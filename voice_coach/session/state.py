@@ -26,6 +26,11 @@ class Phase(StrEnum):
     ENDED = "ended"
 
 
+# Phases in which the coach waits for an answer (yes/no or a pain score).
+QUESTION_PHASES = frozenset({Phase.RESUME_OFFER, Phase.PAIN_BEFORE, Phase.SAFETY, Phase.SAFETY_CONTINUE,
+                             Phase.PAIN_AFTER})
+
+
 class Stage(StrEnum):
     """Where a step (one foot of it) is."""
 
