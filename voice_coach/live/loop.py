@@ -157,6 +157,7 @@ class LiveLoop:
         elif isinstance(action, StopSpeaking):
             self.speaker.stop()
         elif isinstance(action, Chime):
+            self._note("chime", action.kind)
             self.chimes.play(action.kind)
         elif isinstance(action, AdjustSpeech):
             self.speaker.adjust(action.rate_delta_wpm, action.volume_delta)
