@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 from voice_coach.cli import main
 from voice_coach.config import user_routines_dir
@@ -98,3 +100,23 @@ def test_missing_routines_folder_is_reported(capsys, tmp_path):
     assert main(["routines", "--routines", str(tmp_path / "missing")]) == 2
     err = capsys.readouterr().err
     assert "does not exist" in err and "fix:" in err
+
+
+def test_spoken_name_that_makes_a_command_ambiguous_is_reported(capsys, routine_data, write_routine):
+    # "start heel routine" would mean both heel-spur and this routine.
+    routine_data["spoken_names"] = ["heel routine"]
+    write_routine(routine_data, folder=user_routines_dir())
+    assert main(["routines"]) == 2
+    err = capsys.readouterr().err
+    assert "start heel routine" in err and "spoken_names" in err
+
+
+def test_the_example_in_the_docs_loads(capsys, tmp_path):
+    docs = Path(__file__).resolve().parents[2] / "docs" / "routines.md"
+    example = re.search(r"```toml\n(.*?)```", docs.read_text(encoding="utf-8"), re.S).group(1)
+    (tmp_path / "docs-example").mkdir()
+    (tmp_path / "docs-example" / "example.toml").write_text(example)
+    data = _json(capsys, "--routines", str(tmp_path / "docs-example"))
+    example_routine = data[-1]
+    assert example_routine["id"] == "evening-calm"
+    assert [s["kind"] for s in example_routine["steps"]] == ["manual", "timed", "reps"]

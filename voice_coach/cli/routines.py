@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from voice_coach.config import load_settings
+from voice_coach.grammar import Grammar
 from voice_coach.routines.library import RoutineLibrary
 from voice_coach.routines.loader import load_library
 from voice_coach.routines.model import Routine, Step, StepKind
@@ -103,9 +104,9 @@ def _step_line(number: int, step: Step) -> str:
         amount = f"{step.reps} reps x {step.seconds_per_rep:g} s"
     else:
         amount = "waits for next"
-    foot = " per foot" if step.per_foot else ""
+    foot = f" per foot, {_duration(step_seconds(step))} total" if step.per_foot else ""
     tools = f"  [needs: {'; '.join(step.tools)}]" if step.tools else ""
-    return f"{number:2d}. {step.title} ({step.kind.value}, {amount}{foot}, {_duration(step_seconds(step))} total){tools}"
+    return f"{number:2d}. {step.title} ({step.kind.value}, {amount}{foot}){tools}"
 
 
 def _details(routine: Routine, library: RoutineLibrary) -> str:
@@ -121,6 +122,9 @@ def _details(routine: Routine, library: RoutineLibrary) -> str:
 
 def run(args: argparse.Namespace) -> int:
     library = load_library(extra_dirs=routine_dirs(args))
+    # Same check the live coach makes: a spoken name must not turn into another command
+    # ("heel routine" would make "start heel routine" ambiguous).
+    Grammar.build(library.all())
     chosen = [library.get(args.routine_id)] if args.routine_id else list(library)
     if args.json:
         print(json.dumps([routine_dict(r, library) for r in chosen], indent=2, ensure_ascii=False))
