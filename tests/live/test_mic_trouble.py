@@ -1,0 +1,95 @@
+"""Microphone knocked out mid-session: the real supervised microphone over a failing fake device."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+
+from voice_coach.audio.fake_mic import FlakyCaptureBackend
+from voice_coach.audio.fake_speaker import RecordingSpeaker
+from voice_coach.audio.microphone import SoundDeviceMicrophone
+from voice_coach.live.assembly import MicWatch
+from voice_coach.live.clock import MonotonicClock
+from voice_coach.live.inbox import InputClosed
+from voice_coach.live.listener import CommandListener
+from voice_coach.live.loop import MIC_BACK_NOTICE, MIC_LOST_NOTICE, LiveLoop
+from voice_coach.live.speaker_link import SpeakerLink
+from voice_coach.session.messages import Tick
+
+from tests.live.fakes import CueEngine
+
+
+class CountingRecognizer:
+    """Hears nothing; remembers when audio reached it and when it was reset."""
+
+    name = "counting"
+
+    def __init__(self) -> None:
+        self.blocks: list[tuple[float, int]] = []
+        self.resets: list[float] = []
+
+    def accept(self, samples: np.ndarray):
+        assert samples.dtype == np.int16
+        self.blocks.append((time.monotonic(), len(samples)))
+        return []
+
+    def flush(self):
+        return []
+
+    def reset(self) -> None:
+        self.resets.append(time.monotonic())
+
+
+def test_mic_loss_and_recovery_leave_timers_alone():
+    clock = MonotonicClock()
+    engine = CueEngine(cues=[(1.5, "Halfway."), (3.0, "Time is up.")])
+    loop = LiveLoop(engine, None, clock)
+    link = SpeakerLink(loop.post, clock.now)
+    speaker = RecordingSpeaker(on_started=link.on_started, on_finished=link.on_finished)
+    loop.speaker = link.attach(speaker)
+    backend = FlakyCaptureBackend(rate=48000)  # a USB mic that only offers 48 kHz: resampled to 16 kHz
+    recognizer = CountingRecognizer()
+    watch = MicWatch(loop.post)
+    mic = SoundDeviceMicrophone("", on_status=watch, backend=backend, retry_s=1.0, watchdog_s=0.5)
+    listener = CommandListener(mic, recognizer, loop.post, clock.now)
+    watch.listener = listener
+
+    t0 = clock.now()
+    mic.start()
+    listener.start()
+
+    def script():
+        time.sleep(0.4)
+        backend.unplug()
+        time.sleep(1.0)
+        backend.replug()
+        time.sleep(3.2 - (clock.now() - t0))
+        loop.post(InputClosed("test over"))
+
+    threading.Thread(target=script, daemon=True).start()
+    loop.run()
+    listener.stop()
+    mic.stop()
+
+    said = [(r.at - t0, r.text) for r in speaker.said]
+    texts = [t for _, t in said]
+    assert texts.count(MIC_LOST_NOTICE) == 1 and texts.count(MIC_BACK_NOTICE) == 1
+    assert texts.index(MIC_LOST_NOTICE) < texts.index(MIC_BACK_NOTICE)
+    lost_at = next(t for t, x in said if x == MIC_LOST_NOTICE)
+    back_at = next(t for t, x in said if x == MIC_BACK_NOTICE)
+    assert 0.4 < lost_at < 1.2
+    assert 1.4 < back_at < 2.8  # first retry after the replug (retries every second)
+    # the timer cues kept their times through the outage
+    for cue, due in (("Halfway.", 1.5), ("Time is up.", 3.0)):
+        at = next(t for t, x in said if x == cue)
+        assert abs(at - due) < 0.05, (cue, at)
+    ticks = [t - t0 for t, e in engine.received if isinstance(e, Tick)]
+    assert [round(t, 1) for t in ticks] == [1.5, 3.0]
+    # listening resumed: 16 kHz audio reached the recognizer again after the replug, after a reset
+    after = [n for t, n in recognizer.blocks if t - t0 > back_at + 0.1]
+    assert sum(after) > 0.3 * 16000
+    assert recognizer.resets and recognizer.resets[0] - t0 > 1.3
+    rate = sum(n for t, n in recognizer.blocks if t - t0 < 0.35) / 0.35
+    assert 12000 < rate < 20000  # resampled from 48 kHz to about 16 kHz
