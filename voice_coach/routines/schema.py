@@ -73,14 +73,13 @@ def _type_name(value: Any) -> str:
 
 
 def _check_keys(where: Where, table: dict[str, Any], allowed: tuple[str, ...],
-                required: tuple[str, ...]) -> None:
+                required: tuple[str, ...], what: str) -> None:
     for key in table:
         if key not in allowed:
             where.fail(key, "unknown key", f"allowed keys: {', '.join(sorted(allowed))}")
     for key in required:
         if key not in table:
-            where.fail(key, "missing", f"every {'step' if where.step_number else 'routine'} needs "
-                       f"{', '.join(required)}")
+            where.fail(key, "missing", f"every {what} needs {', '.join(required)}")
 
 
 def _text(where: Where, table: dict[str, Any], key: str, default: str | None = None) -> str:
@@ -146,7 +145,7 @@ def parse_step(where: Where, raw: dict[str, Any]) -> Step:
     """``where`` already carries file, routine and step number."""
     if "id" in raw and isinstance(raw["id"], str):
         where = replace(where, step_id=raw["id"])
-    _check_keys(where, raw, STEP_KEYS, STEP_REQUIRED)
+    _check_keys(where, raw, STEP_KEYS, STEP_REQUIRED, "step")
     step_id = _identifier(where, raw)
     kind_text = _text(where, raw, "kind")
     try:
@@ -209,7 +208,7 @@ def _safety_questions(where: Where, raw: dict[str, Any]) -> tuple[SafetyQuestion
     questions = []
     for n, table in enumerate(tables, start=1):
         at = replace(where, section=f"safety question {n}")
-        _check_keys(at, table, QUESTION_KEYS, QUESTION_KEYS)
+        _check_keys(at, table, QUESTION_KEYS, QUESTION_KEYS, "safety question")
         questions.append(SafetyQuestion(question=_text(at, table, "question"), if_yes=_text(at, table, "if_yes")))
     return tuple(questions)
 
@@ -219,7 +218,7 @@ def parse_routine(raw: dict[str, Any], file_label: str) -> Routine:
     where = Where(file=file_label)
     if isinstance(raw.get("id"), str):
         where = replace(where, routine=raw["id"])
-    _check_keys(where, raw, ROUTINE_KEYS, ROUTINE_REQUIRED)
+    _check_keys(where, raw, ROUTINE_KEYS, ROUTINE_REQUIRED, "routine")
     routine_id = _identifier(where, raw)
     step_tables = _table_list(where, raw, "steps", 'write each step as a [[steps]] table')
     if not step_tables:
