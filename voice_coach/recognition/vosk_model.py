@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import struct
 from pathlib import Path
 
 from voice_coach.config import Settings
@@ -22,6 +23,10 @@ MODELS_FOLDER = "models"
 REQUIRED_FILES = ("am/final.mdl", "conf/model.conf", "conf/mfcc.conf")
 LOOKAHEAD_GRAPH = ("graph/HCLr.fst", "graph/Gr.fst", "graph/disambig_tid.int")
 STATIC_GRAPH = ("graph/HCLG.fst",)
+FST_MAGIC = 2125659606
+_ARC_BYTES = 16  # ilabel, olabel, weight, nextstate
+# Bytes per state: vector = final weight + arc count; const = weight + 4 counters.
+_STATE_BYTES = {b"vector": 12, b"const": 20}
 _FIX_DOWNLOAD = "run `voice-coach download-model` (needs internet once), or pass --model DIR of an unzipped Vosk model"
 
 
@@ -38,7 +43,44 @@ def model_problem(folder: Path) -> str | None:
     missing = [f for f in REQUIRED_FILES if not (folder / f).is_file()]
     if not all((folder / f).is_file() for f in LOOKAHEAD_GRAPH) and not (folder / STATIC_GRAPH[0]).is_file():
         missing.append("graph/HCLr.fst + graph/Gr.fst (or graph/HCLG.fst)")
-    return f"is missing {', '.join(missing)}" if missing else None
+    if missing:
+        return f"is missing {', '.join(missing)}"
+    for name in (*LOOKAHEAD_GRAPH[:2], *STATIC_GRAPH):
+        problem = fst_problem(folder / name) if (folder / name).is_file() else None
+        if problem:
+            return f"has a damaged {name} ({problem})"
+    return None
+
+
+def fst_problem(path: Path) -> str | None:
+    """Check an OpenFst binary file's header and size.
+
+    libvosk does not survive a damaged graph: it logs a read error, carries on
+    without the graph and crashes (segfault) on the first recognizer.  Finding
+    truncation here turns that into an error message.
+    """
+    try:
+        with path.open("rb") as f:
+            head = f.read(4096)
+        size = path.stat().st_size
+        (magic,) = struct.unpack_from("<i", head, 0)
+        if magic != FST_MAGIC:
+            return "not an OpenFst file"
+        pos, names = 4, []
+        for _ in range(2):  # FST type, arc type: length-prefixed strings
+            (length,) = struct.unpack_from("<i", head, pos)
+            if not 0 < length < 64:
+                return "bad header"
+            names.append(head[pos + 4 : pos + 4 + length])
+            pos += 4 + length
+        _version, _flags, _props, _start, num_states, num_arcs = struct.unpack_from("<iiQqqq", head, pos)
+        pos += struct.calcsize("<iiQqqq")
+    except (OSError, struct.error):
+        return "unreadable or truncated header"
+    state_bytes = _STATE_BYTES.get(names[0], 4)
+    if num_states < 0 or num_arcs < 0 or size < pos + num_states * state_bytes + num_arcs * _ARC_BYTES:
+        return f"truncated: {size} bytes cannot hold {num_arcs} arcs"
+    return None
 
 
 def supports_grammar(folder: Path) -> bool:

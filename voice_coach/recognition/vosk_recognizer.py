@@ -92,7 +92,10 @@ class VoskRecognizer:
     def reset(self) -> None:
         self._fed += self._pending.size  # dropped audio still moves the clock
         self._pending = np.zeros(0, np.int16)
-        self._rec.Reset()
+        # Not Reset(): that keeps the frames buffered in Vosk's feature pipeline, so
+        # half a word from before the reset could still be decoded.  FinalResult()
+        # discards the whole pipeline.
+        self._rec.FinalResult()
         self._silence.reset()
 
     # ---- internals ----------------------------------------------------------------
@@ -139,6 +142,10 @@ def _usable_phrases(grammar: Grammar, model) -> tuple[list[str], frozenset[str]]
     leaving the phrase out.
     """
     missing = frozenset(w for w in grammar.words() | {UNKNOWN_TOKEN} if model.vosk_model_find_word(w) < 0)
+    unknown_wake = missing.intersection(grammar.wake_word.split())
+    if unknown_wake:
+        raise RecognizerError(f"the Vosk model does not know the wake word {grammar.wake_word!r}",
+                              "choose a common English word as the wake word, e.g. coach")
     phrases = [p for p in grammar.vosk_grammar() if not missing.intersection(p.split())]
     if not [p for p in phrases if p != UNKNOWN_TOKEN]:
         raise RecognizerError("the Vosk model knows none of the command words",
