@@ -112,7 +112,10 @@ def _speech_finished(state: SessionState, utterance_id: int, now: float, out: Ou
 
 def _command(state: SessionState, command: Command, now: float, out: Output) -> SessionState:
     if state.phase is Phase.ENDED:
-        out.say(text.ENDED)
+        if command.intent is Intent.STOP:
+            out.stop_speaking()  # silence at once, even while saying goodbye
+        else:
+            out.say(text.ENDED)
         return state
     if command.intent is Intent.STOP or (out.speaking and _barges_in(state, command.intent)):
         state = _cut_speech(state, out)

@@ -137,12 +137,12 @@ def stage_done(state: SessionState, now: float, out: Output) -> SessionState:
         out.emit(Chime("switch"))
         state = replace(state, foot=RIGHT)
         return begin_stage(state, now, out, "Switch to the right foot.")
-    out.emit(Chime("step_done"))
     return next_step(state, now, out)
 
 
 def next_step(state: SessionState, now: float, out: Output) -> SessionState:
     if state.step_index + 1 < len(state.routine.steps):
+        out.emit(Chime("step_done"))
         return enter_step(state, now, out, state.step_index + 1)
     return finish_routine(state, now, out)
 

@@ -47,7 +47,6 @@ def cmd_next(state: SessionState, command: Command, now: float, out: Output) -> 
 def cmd_skip(state: SessionState, command: Command, now: float, out: Output) -> SessionState:
     if state.phase is Phase.STEP:
         flow.leave_stage(state, now, out)
-        out.emit(Chime("step_done"))
         return flow.next_step(state, now, out)
     return skip_question(state, command, now, out)
 

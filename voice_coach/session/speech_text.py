@@ -32,7 +32,10 @@ def foot_words(foot: str | None) -> str:
 
 
 def routine_name(routine: Routine) -> str:
-    return routine.spoken_names[0] if routine.spoken_names else lower_title(routine.title)
+    """The most descriptive spoken name ("heel spur" rather than "heel")."""
+    if not routine.spoken_names:
+        return lower_title(routine.title)
+    return max(routine.spoken_names, key=lambda name: len(name.split()))
 
 
 def routine_intro(routine: Routine) -> str:
