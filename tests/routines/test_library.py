@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from voice_coach.config import user_routines_dir
@@ -99,7 +101,7 @@ def test_library_built_directly_rejects_duplicates_and_clashes():
     heel, plantar = library.get("heel-spur"), library.get("plantar-fasciitis")
     with pytest.raises(RoutineError, match="also used by"):
         RoutineLibrary([heel, heel])
-    clash = RoutineLibrary([heel, type(plantar)(**{**plantar.__dict__, "spoken_names": ("heel",)})])
+    clash = RoutineLibrary([heel, replace(plantar, spoken_names=("heel",))])
     with pytest.raises(RoutineError, match="spoken name 'heel'.*'heel-spur'.*'plantar-fasciitis'"):
         clash.by_spoken_name()
 

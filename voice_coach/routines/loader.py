@@ -10,6 +10,7 @@ A user routine with a built-in's id replaces it; two user files with one id is a
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -34,8 +35,7 @@ def parse_routine_text(text: str, label: str, origin: Path | None = None) -> Rou
         raise RoutineError(f"{label}: not valid TOML: {exc}",
                            "fix the syntax at that line and column (text needs double quotes, "
                            "lists use [ ], each step starts with [[steps]])") from None
-    routine = parse_routine(raw, label)
-    return Routine(**{**routine.__dict__, "origin": origin})
+    return replace(parse_routine(raw, label), origin=origin)
 
 
 def load_routine_file(path: Path | str) -> Routine:
