@@ -71,7 +71,13 @@ ensure_venv() {
         return 0
     fi
     say "installing voice-coach into $VENV (a few minutes the first time)"
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$spec"
+    local log="$VENV/pip-install.log"
+    # pip's build chatter goes to a log; it is shown only when the install fails.
+    if ! { "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip &&
+           "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$spec"; } >"$log" 2>&1; then
+        tail -n 30 "$log" >&2
+        say "installing the Python packages failed (full log: $log). Check the network to the package index and run again."
+        exit 1
+    fi
     echo "$want" >"$stamp"
 }
