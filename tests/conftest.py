@@ -4,6 +4,9 @@ import os
 
 import pytest
 
+# The session-scoped `audio_stack` fixture (private PulseAudio server); see tests/audio_stack.py.
+pytest_plugins = ["audio_stack"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(tmp_path, monkeypatch):

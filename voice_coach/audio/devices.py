@@ -78,11 +78,11 @@ def list_devices() -> list[DeviceInfo]:
 
 
 def input_devices() -> list[DeviceInfo]:
-    return [d for d in list_devices() if d.is_input]
+    return _of_kind("input", None)
 
 
 def output_devices() -> list[DeviceInfo]:
-    return [d for d in list_devices() if d.is_output]
+    return _of_kind("output", None)
 
 
 def has_any_device() -> bool:
@@ -102,12 +102,17 @@ def _match(spec: str, candidates: list[DeviceInfo]) -> DeviceInfo | None:
     return next((d for d in candidates if wanted in d.name.lower()), None)
 
 
-def find_device(spec: str, kind: str) -> DeviceInfo | None:
-    """The ``kind`` ("input"/"output") device for ``spec``; None when absent.
+def _of_kind(kind: str, available: list[DeviceInfo] | None) -> list[DeviceInfo]:
+    available = list_devices() if available is None else available
+    return [d for d in available if (d.is_input if kind == "input" else d.is_output)]
+
+
+def find_device(spec: str, kind: str, available: list[DeviceInfo] | None = None) -> DeviceInfo | None:
+    """The ``kind`` ("input"/"output") device for ``spec`` among ``available`` (default: all); None when absent.
 
     "" picks the system default, falling back to the first device of that kind.
     """
-    candidates = input_devices() if kind == "input" else output_devices()
+    candidates = _of_kind(kind, available)
     if not candidates:
         return None
     if spec.strip():
@@ -116,26 +121,27 @@ def find_device(spec: str, kind: str) -> DeviceInfo | None:
     return (default or candidates)[0]
 
 
-def describe(kind: str) -> str:
+def describe(kind: str, available: list[DeviceInfo] | None = None) -> str:
     """The ``kind`` devices as a one-line-each list for error messages and ``check``."""
-    devices = input_devices() if kind == "input" else output_devices()
+    devices = _of_kind(kind, available)
     if not devices:
         return f"(no {kind} devices found)"
     return "\n".join("    " + d.label() for d in devices)
 
 
-def require_device(spec: str, kind: str) -> DeviceInfo:
+def require_device(spec: str, kind: str, available: list[DeviceInfo] | None = None) -> DeviceInfo:
     """Like ``find_device`` but raises one clear AudioError naming the choices."""
-    found = find_device(spec, kind)
+    available = list_devices() if available is None else available
+    found = find_device(spec, kind, available)
     if found is not None:
         return found
     what = "microphone" if kind == "input" else "speaker"
     flag, key = ("--input-device", "audio.input_device") if kind == "input" else ("--output-device", "audio.output_device")
     asked = f'"{spec}"' if spec.strip() else "the default device"
     raise AudioError(
-        f"no {what} found for {asked}; {kind} devices are:\n{describe(kind)}",
+        f"no {what} found for {asked}; {kind} devices are:\n{describe(kind, available)}",
         f"pick one with {flag} NAME-OR-INDEX or set {key} in the config file"
-        + ("; no sound device at all — try --text or demo" if not list_devices() else ""),
+        + ("; there is no sound device at all — try --text or demo" if not available else ""),
     )
 
 

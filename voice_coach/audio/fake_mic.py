@@ -20,7 +20,6 @@ from typing import Callable
 import numpy as np
 
 from voice_coach.audio.microphone import SAMPLE_RATE_HZ, CaptureFormat
-from voice_coach.audio.resampler import StreamResampler
 from voice_coach.errors import AudioError
 
 
@@ -79,16 +78,9 @@ class ArrayMicrophone:
 
 def wav_microphone(path: str | Path, *, realtime: bool = False, speed: float = 1.0) -> ArrayMicrophone:
     """A microphone that 'hears' the WAV file (any rate, mono or stereo 16-bit)."""
-    from voice_coach.grammar.wavio import read_wav  # the project's WAV reader (clear errors for bad files)
+    from voice_coach.audio.wavio import read_wav  # AudioError naming the file when unreadable
 
-    loaded = read_wav(path)
-    samples, rate = (loaded.samples, loaded.rate) if hasattr(loaded, "samples") else loaded
-    samples = np.asarray(samples)
-    if samples.ndim > 1:
-        samples = samples.mean(axis=1).astype(np.int16)
-    if rate != SAMPLE_RATE_HZ:
-        samples = StreamResampler(rate, SAMPLE_RATE_HZ).process(samples)
-    return ArrayMicrophone(samples, realtime=realtime, speed=speed)
+    return ArrayMicrophone(read_wav(path, SAMPLE_RATE_HZ), realtime=realtime, speed=speed)
 
 
 class _FakeStream:
@@ -115,13 +107,13 @@ class _FakeStream:
     def _run(self) -> None:
         frames = int(self.fmt.samplerate * self.backend.block_ms / 1000)
         while not self._halt.wait(self.backend.block_ms / 1000):
+            if self.backend.silent_stall:
+                continue  # a driver that stops calling back without an error; still "active"
             if not self.backend.plugged:
                 self.active = False  # like PortAudio after a device error: the stream just ends
                 if self.backend.report_finished:
                     self.on_finished()
                 return
-            if self.backend.silent_stall:
-                continue  # a driver that stops calling back without an error
             self.on_block(self.backend.next_block(frames, self.fmt.channels))
 
 

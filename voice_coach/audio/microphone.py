@@ -101,13 +101,14 @@ class CaptureBackend(Protocol):
 class SoundDeviceBackend:
     """Real capture through python-sounddevice / PortAudio."""
 
-    def __init__(self, block_ms: int = 50) -> None:
+    def __init__(self, block_ms: int = 50, rates: tuple[int, ...] = ()) -> None:
         self.block_ms = block_ms
+        self.rates = rates  # capture rates to try first (tests force 48 kHz through this)
 
     def resolve(self, spec: str) -> CaptureFormat:
         dev = devices.require_device(spec, "input")
         sd = devices._sd()
-        rates = dict.fromkeys([*_FALLBACK_RATES[:1], int(dev.default_samplerate), *_FALLBACK_RATES[1:]])
+        rates = dict.fromkeys([*self.rates, *_FALLBACK_RATES[:1], int(dev.default_samplerate), *_FALLBACK_RATES[1:]])
         for channels in dict.fromkeys([1, min(2, dev.max_input_channels)]):
             for rate in rates:
                 try:

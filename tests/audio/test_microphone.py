@@ -1,0 +1,160 @@
+"""Microphone: resampling to 16 kHz, a callback that only enqueues, device errors, loss and recovery."""
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from voice_coach.audio import devices
+from voice_coach.audio.fake_mic import ArrayMicrophone, FlakyCaptureBackend
+from voice_coach.audio.microphone import SoundDeviceMicrophone
+from voice_coach.errors import AudioError
+
+from .signals import dominant_hz
+
+
+def collect(mic, seconds: float) -> np.ndarray:
+    out, end = [], time.monotonic() + seconds
+    while time.monotonic() < end:
+        block = mic.read(timeout=0.05)
+        if block is not None:
+            out.append(block)
+    return np.concatenate(out) if out else np.zeros(0, np.int16)
+
+
+@pytest.mark.parametrize("rate,channels", [(44100, 1), (48000, 2), (16000, 1)])
+def test_device_rate_is_resampled_to_16k(rate, channels):
+    mic = SoundDeviceMicrophone(backend=FlakyCaptureBackend(rate=rate, channels=channels))
+    mic.start()
+    try:
+        got = collect(mic, 0.6)
+    finally:
+        mic.stop()
+    assert got.dtype == np.int16 and got.ndim == 1
+    # 0.6 s of wall time at 20 ms blocks: about 0.6 s of 16 kHz audio, whatever the device rate.
+    assert 0.45 * 16000 < len(got) < 0.7 * 16000
+    assert dominant_hz(got[200:], 16000) == pytest.approx(440, abs=5)
+
+
+def test_callback_only_enqueues_and_counts_overflows():
+    backend = FlakyCaptureBackend(rate=48000, channels=2, block_ms=5)
+    mic = SoundDeviceMicrophone(backend=backend, queue_blocks=4)
+    mic.start()
+    try:
+        time.sleep(0.2)  # nobody reads: ~40 blocks arrive, 4 fit
+        assert mic.overflows >= 20
+        # What waits in the queue is the device's raw block (rate, channels untouched): the
+        # conversion work happens in read(), on the reader's thread, never in the audio callback.
+        rate, raw = mic._queue.queue[0]
+        assert rate == 48000 and raw.shape == (240, 2)
+        assert mic.read(timeout=0.5) is not None
+    finally:
+        mic.stop()
+
+
+def test_missing_device_at_start_is_one_clear_error():
+    backend = FlakyCaptureBackend()
+    backend.unplug()
+    with pytest.raises(AudioError):
+        SoundDeviceMicrophone("USB", backend=backend).start()
+
+
+def test_device_error_message_lists_inputs_and_how_to_pick():
+    mics = [devices.DeviceInfo(3, "USB PnP Sound Device", "ALSA", 1, 0, 48000.0),
+            devices.DeviceInfo(5, "pulse", "ALSA", 32, 32, 44100.0, True, True)]
+    with pytest.raises(AudioError) as info:
+        devices.require_device("Blue Yeti", "input", mics)
+    err = info.value
+    assert '"Blue Yeti"' in err.message
+    assert "[3] USB PnP Sound Device" in err.message and "[5] pulse" in err.message
+    assert "--input-device" in err.fix and "audio.input_device" in err.fix
+    assert devices.require_device("usb pnp", "input", mics).index == 3
+    assert devices.require_device("5", "input", mics).name == "pulse"
+    assert devices.require_device("", "input", mics).name == "pulse"  # the default input
+
+
+def test_no_sound_device_at_all_suggests_text_or_demo():
+    with pytest.raises(AudioError) as info:
+        devices.require_device("", "output", [])
+    assert "--text" in info.value.fix and "demo" in info.value.fix
+
+
+class StatusLog:
+    def __init__(self):
+        self.items, self.changed = [], threading.Condition()
+
+    def __call__(self, status):
+        with self.changed:
+            self.items.append(status)
+            self.changed.notify_all()
+
+    def wait_for(self, n, timeout=5.0):
+        with self.changed:
+            assert self.changed.wait_for(lambda: len(self.items) >= n, timeout), [s.kind for s in self.items]
+
+
+@pytest.mark.parametrize("failure", ["error", "silent_end", "stall"])
+def test_unplug_reports_retries_and_resumes_without_raising(failure):
+    backend = FlakyCaptureBackend(rate=44100, report_finished=failure == "error")
+    log = StatusLog()
+    mic = SoundDeviceMicrophone("Fake", backend=backend, on_status=log, retry_s=0.2, watchdog_s=0.3)
+    mic.start()
+    try:
+        assert len(collect(mic, 0.2)) > 0
+        if failure == "stall":
+            backend.silent_stall = True  # the driver just stops calling back
+        backend.unplug()
+        log.wait_for(1)
+        assert log.items[0].kind == "lost" and "keep trying" in log.items[0].message
+        refreshes_before = backend.refreshes
+        assert len(collect(mic, 1.0)) == 0  # read() keeps answering None, never raises
+        # Retried about every retry_s (0.2 s) while the device was gone.
+        assert 3 <= backend.refreshes - refreshes_before <= 7
+        backend.replug()
+        log.wait_for(2)
+        assert [s.kind for s in log.items] == ["lost", "recovered"]
+        got = collect(mic, 0.4)
+        assert len(got) > 3000 and dominant_hz(got[200:], 16000) == pytest.approx(440, abs=5)
+        assert mic.connected
+    finally:
+        mic.stop()
+
+
+def test_a_broken_status_listener_does_not_stop_recovery():
+    backend = FlakyCaptureBackend()
+
+    def explode(status):
+        raise RuntimeError("listener bug")
+
+    mic = SoundDeviceMicrophone(backend=backend, on_status=explode, retry_s=0.1)
+    mic.start()
+    try:
+        backend.unplug()
+        time.sleep(0.4)
+        backend.replug()
+        time.sleep(0.4)
+        assert mic.connected and len(collect(mic, 0.2)) > 0
+    finally:
+        mic.stop()
+
+
+def test_retry_default_is_every_second():
+    assert SoundDeviceMicrophone(backend=FlakyCaptureBackend()).retry_s == 1.0
+
+
+def test_array_microphone_fast_and_realtime():
+    x = (np.arange(16000) % 100).astype(np.int16)
+    fast = ArrayMicrophone(x)
+    fast.start()
+    blocks = []
+    while (b := fast.read(0)) is not None:
+        blocks.append(b)
+    assert np.array_equal(np.concatenate(blocks), x)
+
+    live = ArrayMicrophone(x[:1600], realtime=True, speed=2.0)
+    live.start()
+    t0 = time.monotonic()
+    got = np.concatenate([live.read(1.0) for _ in range(20)])  # 0.4 s of audio at double speed
+    assert time.monotonic() - t0 == pytest.approx(0.2, abs=0.08)
+    assert np.array_equal(got[:1600], x[:1600]) and not got[1600:].any()  # then a quiet room
