@@ -53,6 +53,12 @@ class Driver:
         self.finish_speech()
         return self.history[start:]
 
+    def send_tick_at(self, to: float) -> None:
+        """Tick at every deadline up to ``to`` without reporting any speech finished."""
+        while (deadline := next_deadline(self.state)) is not None and deadline <= to:
+            self.send(Tick(), max(deadline, self.t))
+        self.send(Tick(), to)
+
     def said(self, since: int = 0) -> list[str]:
         return [a.text for _, a in self.history[since:] if isinstance(a, Say)]
 

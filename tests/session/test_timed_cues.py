@@ -113,5 +113,5 @@ def test_reps_are_counted_at_the_cadence():
     driver.finish_speech(at=t0)
     driver.advance(t0 + 6)
     counts = [(t, a.text) for t, a in driver.history if isinstance(a, Say) and t >= t0]
-    assert counts[:3] == [(t0 + 2, "one"), (t0 + 4, "two"), (t0 + 6, "Three.")]
+    assert counts[:3] == [(t0 + 2, "One."), (t0 + 4, "Two."), (t0 + 6, "Three.")]
     assert driver.state.foot == "right"

@@ -15,7 +15,6 @@ from voice_coach.session.output import Output, speech_fallback_s
 from voice_coach.session.state import LEFT, RIGHT, Phase, SessionState, Stage
 from voice_coach.session.timers import (END, EPSILON_S, Timer, cue_schedule, passed_cues,
                                         seconds_per_rep, stage_duration)
-from voice_coach.session.wording import count_words
 
 replace = dataclasses.replace
 MAX_SAFETY_QUESTIONS = 2
@@ -184,7 +183,7 @@ def on_tick(state: SessionState, now: float, out: Output) -> SessionState:
         state = replace(state, timer=replace(timer.pause(end_time), elapsed_before_s=timer.duration_s))
         step = state.current_step
         if step.kind is StepKind.REPS:  # a rep count ends on its last number
-            out.say(text.capitalize(count_words(round(timer.duration_s / seconds_per_rep(step)))) + ".")
+            out.say(text.rep_count(round(timer.duration_s / seconds_per_rep(step))))
         return stage_done(state, now, out)
     for cue in due:
         out.say(text.cue_text(cue.name, state.current_step, state.foot, timer.duration_s - cue.at))

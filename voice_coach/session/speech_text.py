@@ -75,9 +75,13 @@ def go_cue(step: Step, foot: str | None, remaining: float, resumed: bool) -> str
     return f"{capitalize(foot)} foot, {length}, begin." if foot else f"{capitalize(length)}, begin."
 
 
+def rep_count(n: int) -> str:
+    return capitalize(count_words(n)) + "."
+
+
 def cue_text(name: str, step: Step, foot: str | None, remaining: float) -> str:
     if name.startswith("rep"):
-        return count_words(int(name[3:]))
+        return rep_count(int(name[3:]))
     if name == HALFWAY:
         where = f" on the {foot} foot" if foot else ""
         return f"Halfway{where}. {capitalize(duration_words(remaining))} to go."
