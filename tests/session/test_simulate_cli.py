@@ -1,6 +1,7 @@
 """``voice-coach simulate``: script parsing, transcript format, JSON lines, the virtual-time cap."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -119,3 +120,31 @@ def test_unknown_routine_option(tmp_path, capsys):
     script.write_text("1 next\n", encoding="utf-8")
     code, _, err = run_cli(capsys, script, "--routine", "nope")
     assert code == 2 and "nope" in err
+
+
+def test_a_session_using_most_commands_on_the_built_in_heel_spur_routine(capsys):
+    script = Path(__file__).parent / "scripts" / "heel_spur_commands.txt"
+    code, out, err = run_cli(capsys, script)
+    assert code == 0, err
+    lines = out.splitlines()
+    expected_in_order = [
+        "[00:10] you: pain six",
+        "[00:10] coach: (stops speaking)",  # the answer cut the long intro
+        "[00:24] coach: All right, carefully then.",
+        "[01:00] coach: You can say: next, pause, how much time is left, add thirty seconds, switch foot, repeat, "
+        "or stop.",
+        "[01:30] coach: About one minute twenty seconds left on the left foot.",
+        "[01:40] coach: Paused. Say resume to go on, or end session to finish.",
+        "[02:10] coach: Resuming. About one minute ten seconds left on the left foot.",
+        "[02:30] coach: Added thirty seconds. About one minute twenty seconds left on the left foot.",
+        "[03:20] coach: (chime: switch)",
+        "[05:30] coach: (speech rate 140 wpm)",
+        "[05:40] coach: (volume 1)",
+        "[06:40] coach: The heel spur routine is running. Say end session first.",
+        "[07:10] coach: Session ended. Take care.",
+        "[07:10] coach: (session ended)",
+    ]
+    positions = [lines.index(line) for line in expected_in_order]
+    assert positions == sorted(positions)
+    # "stop" at 01:40 cut nothing (the coach was silent), so no "(stops speaking)" is shown then.
+    assert "[01:40] coach: (stops speaking)" not in lines

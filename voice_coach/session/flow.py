@@ -81,7 +81,8 @@ def begin_stage(state: SessionState, now: float, out: Output, intro: str | None,
     timer = None
     fired: frozenset[str] = frozenset()
     if duration is not None:
-        left = duration if remaining is None else min(max(remaining, 0.0), duration)
+        # A resumed stage keeps at least a second, so "zero seconds left, begin" is never said.
+        left = duration if remaining is None else min(max(remaining, 1.0), duration)
         timer = Timer(duration, elapsed_before_s=duration - left, credited_s=duration - left)
         fired = passed_cues(cue_schedule(step, duration, state.settings), timer.elapsed_before_s)
     state = replace(state, stage=Stage.ANNOUNCING, timer=timer, fired=fired, paused=False,

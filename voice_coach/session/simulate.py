@@ -103,6 +103,7 @@ class Simulation:
         self.t = 0.0
         self.ended = False
         self._rate = self.speech.rate_wpm
+        self._volume = self.speech.volume
         self._queue: deque[tuple[int, str]] = deque()
         self._current: tuple[int, float] | None = None  # (utterance id, end time)
         self._finished: deque[int] = deque()
@@ -115,7 +116,8 @@ class Simulation:
                 self._queue.append((action.utterance_id, action.text))
                 self._start_next_utterance()
             elif isinstance(action, StopSpeaking):
-                self._note("coach", "stop_speaking", "(stops speaking)")
+                if self._current is not None or self._queue:
+                    self._note("coach", "stop_speaking", "(stops speaking)")
                 if self._current is not None:
                     self._finished.append(self._current[0])
                 self._finished.extend(uid for uid, _ in self._queue)
@@ -125,8 +127,9 @@ class Simulation:
                 self._note("coach", "chime", f"(chime: {action.kind})")
             elif isinstance(action, AdjustSpeech):
                 self._rate += action.rate_delta_wpm
-                self._note("coach", "speech", f"(speech rate {self._rate} wpm, volume {action.volume_delta:+g})"
-                           if action.volume_delta else f"(speech rate {self._rate} wpm)")
+                self._volume = round(self._volume + action.volume_delta, 3)
+                self._note("coach", "speech", f"(speech rate {self._rate} wpm)" if action.rate_delta_wpm
+                           else f"(volume {self._volume:g})")
             elif isinstance(action, Log):
                 self._note("coach", "log", action.kind, dict(action.data))
             elif isinstance(action, (StartTimer, StopTimer)):
