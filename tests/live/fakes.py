@@ -2,57 +2,21 @@
 
 from __future__ import annotations
 
-import bisect
-import queue
 from dataclasses import dataclass, field
 from typing import Any
 
 from voice_coach.intents import Command, Intent
+from voice_coach.live.clock import EventClock
 from voice_coach.live.inbox import HeardCommand, InboxItem, InputClosed, SpeechEnded, SpeechStarted
 from voice_coach.session.messages import (Chime, CommandHeard, EndSession, Event, Say, SpeechFinished,
                                           StopSpeaking, Tick)
 
 
-class ScriptedClock:
-    """Virtual time: waiting jumps straight to the next scheduled item or the timeout.
-
-    Items posted to the inbox directly are delivered first (at the current time);
-    scheduled items arrive exactly at their time.  With nothing left and no
-    timeout the script is over (``InputClosed``).
-    """
+class ScriptedClock(EventClock):
+    """Virtual time for loop tests: once nothing is left, the script is over."""
 
     def __init__(self, start: float = 1000.0) -> None:
-        self.t = start
-        self._schedule: list[tuple[float, int, InboxItem]] = []
-        self._seq = 0
-
-    def now(self) -> float:
-        return self.t
-
-    def at(self, t: float, item: InboxItem) -> None:
-        self._seq += 1
-        bisect.insort(self._schedule, (t, self._seq, item), key=lambda e: (e[0], e[1]))
-
-    def cancel(self, predicate) -> list[InboxItem]:
-        kept, gone = [], []
-        for entry in self._schedule:
-            (gone if predicate(entry[2]) else kept).append(entry)
-        self._schedule = kept
-        return [e[2] for e in gone]
-
-    def wait(self, inbox: "queue.Queue", timeout: float | None):
-        try:
-            return inbox.get_nowait()
-        except queue.Empty:
-            pass
-        if self._schedule and (timeout is None or self._schedule[0][0] <= self.t + timeout):
-            t, _, item = self._schedule.pop(0)
-            self.t = max(self.t, t)
-            return item
-        if timeout is None:
-            return InputClosed("script done")
-        self.t += max(0.0, timeout)
-        return None
+        super().__init__(start, idle=lambda: InputClosed("script done"))
 
 
 class FakeSpeaker:

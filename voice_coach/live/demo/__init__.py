@@ -1,0 +1,1 @@
+"""``voice-coach demo``: a short routine run with synthesized spoken commands."""
