@@ -111,3 +111,13 @@ def test_answers_that_do_not_fit_get_a_prompt():
     said = texts(driver.command(Intent.PAIN, level=3))
     assert said[0].startswith("Please answer yes or no.")
     assert driver.state.phase is Phase.SAFETY
+
+
+def test_routine_without_steps_goes_to_the_closing_question():
+    from voice_coach.routines.library import RoutineLibrary
+    from voice_coach.routines.model import Routine
+
+    empty = Routine(id="empty", title="Empty", source="x.txt", spoken_names=("empty",), intro="", steps=())
+    driver = Driver(RoutineLibrary([empty]), "empty")
+    driver.command(Intent.SKIP)
+    assert driver.state.phase is Phase.PAIN_AFTER

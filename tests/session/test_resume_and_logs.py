@@ -124,3 +124,13 @@ def test_commands_before_a_routine_are_not_journaled():
     driver.command(Intent.LIST_ROUTINES)
     driver.command(Intent.START_ROUTINE, routine="quick")
     assert [k for k, _ in logs(driver)] == ["session_started", "command"]
+
+
+def test_progress_logging_can_be_turned_off():
+    driver = Driver(make_library(), "quick", settings=SessionSettings(progress_log_s=0))
+    into_first_step(driver)
+    driver.finish_speech(at=1100.0)
+    driver.advance(1130.0)
+    remaining = [data["remaining_s"] for _, data in logs(driver, "progress")]
+    assert remaining == [30.0]  # only the one logged when the step was reached
+    assert driver.state.phase is Phase.PAIN_AFTER

@@ -115,3 +115,35 @@ def test_reps_are_counted_at_the_cadence():
     counts = [(t, a.text) for t, a in driver.history if isinstance(a, Say) and t >= t0]
     assert counts[:3] == [(t0 + 2, "One."), (t0 + 4, "Two."), (t0 + 6, "Three.")]
     assert driver.state.foot == "right"
+
+
+def test_timer_starts_anyway_when_the_speech_report_never_comes(at_roll):
+    driver = at_roll
+    deadline = next_deadline(driver.state)
+    assert deadline is not None and deadline > driver.t + 10  # a slow reading of the text is allowed for
+    driver.send(Tick(), at=deadline)
+    assert driver.state.stage is Stage.RUNNING
+    assert driver.state.timer.remaining(deadline) == 120.0
+
+
+def test_a_late_tick_skips_cues_the_end_overtook(at_roll):
+    driver = at_roll
+    t0 = 1100.0
+    driver.finish_speech(at=t0)
+    actions = driver.send(Tick(), at=t0 + 125.0)  # the machine slept through halfway and the warning
+    said = [a.text for a in actions if isinstance(a, Say)]
+    assert said == ["Switch to the right foot.", "Right foot, two minutes, begin."]
+    assert driver.state.foot == "right"
+    # The left foot is credited with exactly its two minutes, not the late tick's 125 s.
+    assert [a.data["seconds"] for a in actions if isinstance(a, Log) and a.kind == "foot_time"] == [120.0]
+
+
+def test_a_late_tick_says_only_the_latest_due_cue(at_roll):
+    driver = at_roll
+    t0 = 1100.0
+    driver.finish_speech(at=t0)
+    actions = driver.send(Tick(), at=t0 + 112.0)
+    assert [a.text for a in actions if isinstance(a, Say)] == ["Ten seconds."]
+    assert next_deadline(driver.state) <= t0 + 120.0  # halfway is not owed any more
+    driver.advance(t0 + 119.0)
+    assert driver.said_at("Halfway") == []

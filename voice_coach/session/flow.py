@@ -55,6 +55,8 @@ def ask_pain(state: SessionState, out: Output, phase: Phase) -> SessionState:
 def ask_safety(state: SessionState, now: float, out: Output, index: int) -> SessionState:
     questions = state.routine.safety_questions[:MAX_SAFETY_QUESTIONS]
     if index >= len(questions):
+        if not state.routine.steps:  # nothing to do (the loader should not let this happen)
+            return finish_routine(state, now, out)
         return enter_step(state, now, out, 0, opening="First")
     question = f"{questions[index].question.strip()} {text.YES_NO}"
     out.say(question)
@@ -112,11 +114,17 @@ def announce(state: SessionState, now: float, out: Output, intro: str | None,
                    last_instruction=instruction)
 
 
+def first_progress_at(state: SessionState, now: float) -> float | None:
+    """When the running timer is next journaled; a zero/negative interval turns that off."""
+    interval = state.settings.progress_log_s
+    return now + interval if interval > 0 else None
+
+
 def start_timer(state: SessionState, now: float, out: Output) -> SessionState:
     timer = state.timer.start(now)
     out.emit(StartTimer(timer_name(state), timer.remaining(now)))
     return replace(state, stage=Stage.RUNNING, timer=timer, awaiting_id=None, await_deadline=None,
-                   next_progress_at=now + state.settings.progress_log_s)
+                   next_progress_at=first_progress_at(state, now))
 
 
 def leave_stage(state: SessionState, now: float, out: Output) -> None:
@@ -186,7 +194,8 @@ def on_tick(state: SessionState, now: float, out: Output) -> SessionState:
         if step.kind is StepKind.REPS:  # a rep count ends on its last number
             out.say(text.rep_count(round(timer.duration_s / seconds_per_rep(step))))
         return stage_done(state, now, out)
-    for cue in due:
+    if due:  # after a late tick only the latest cue is still true ("ten seconds", not "halfway")
+        cue = due[-1]
         out.say(text.cue_text(cue.name, state.current_step, state.foot, timer.duration_s - cue.at))
     state = replace(state, fired=state.fired | {c.name for c in due})
     if state.next_progress_at is not None and now + EPSILON_S >= state.next_progress_at:

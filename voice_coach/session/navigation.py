@@ -137,7 +137,7 @@ def cmd_resume(state: SessionState, command: Command, now: float, out: Output) -
         return state
     timer = state.timer.start(now)
     out.emit(StartTimer(flow.timer_name(state), timer.remaining(now)))
-    state = replace(state, timer=timer, next_progress_at=now + state.settings.progress_log_s)
+    state = replace(state, timer=timer, next_progress_at=flow.first_progress_at(state, now))
     out.say(f"Resuming. {_time_left(state, now)}")
     return state
 
