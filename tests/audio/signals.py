@@ -28,3 +28,19 @@ def loud_frames(x: np.ndarray, rate: int, frame_s: float = 0.01, threshold: floa
     n = int(rate * frame_s)
     frames = np.abs(np.asarray(x[: len(x) // n * n], dtype=float)).reshape(-1, n).mean(axis=1)
     return np.nonzero(frames > threshold)[0]
+
+
+def envelope_match(reference: np.ndarray, recorded: np.ndarray, rate: int = 16000) -> float:
+    """Correlation of 10 ms loudness envelopes at the best alignment.
+
+    For audio that went through another resampler (PulseAudio's): the waveforms differ in
+    phase near the band edge while the loudness contour stays the same.
+    """
+    lag, _ = best_alignment(reference, recorded)
+    n = rate // 100
+    seg = np.asarray(recorded[lag:lag + len(reference)], dtype=float)
+    ref = np.asarray(reference[: len(seg)], dtype=float)
+    k = len(seg) // n
+    a = np.sqrt((ref[: k * n].reshape(k, n) ** 2).mean(axis=1))
+    b = np.sqrt((seg[: k * n].reshape(k, n) ** 2).mean(axis=1))
+    return float(np.corrcoef(a, b)[0, 1])

@@ -1,0 +1,179 @@
+"""The adapters on a real (virtual) sound stack: PulseAudio null sinks, see tests/audio_stack.py."""
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from voice_coach.audio import devices, tts
+from voice_coach.audio.chimes import MAIN_FREQUENCY_HZ, ChimePlayer, chime_audio
+from voice_coach.audio.microphone import SoundDeviceBackend, SoundDeviceMicrophone
+from voice_coach.audio.speaker import SoundDeviceSpeaker
+from voice_coach.audio.wavio import resample, write_wav
+from voice_coach.config import SpeechSettings
+from voice_coach.errors import AudioError
+
+from .signals import best_alignment, dominant_hz, envelope_match, loud_frames
+
+pytestmark = pytest.mark.audio
+
+INSTRUCTION = ("Hold the ball under your heel and roll it slowly toward the toes, "
+               "then back again, keeping a steady and comfortable pressure.")
+
+
+@pytest.fixture(scope="module")
+def spoken_wav(tmp_path_factory):
+    samples, rate = tts.synthesize("start heel routine. next.", SpeechSettings())
+    x = resample(samples, rate, 16000)
+    path = tmp_path_factory.mktemp("mic") / "commands.wav"
+    write_wav(path, np.concatenate([np.zeros(3200, np.int16), x, np.zeros(3200, np.int16)]))
+    return path, x
+
+
+def hear_wav_through_mic(stack, wav_path, mic) -> np.ndarray:
+    mic.start()
+    try:
+        assert mic.read(timeout=2.0) is not None  # the stream runs before we feed it
+        player = stack.play_into_mic(wav_path, wait=False)
+        got = []
+        while player.poll() is None or len(got) < 5:
+            block = mic.read(timeout=0.2)
+            if block is not None:
+                got.append(block)
+        end = time.monotonic() + 0.5
+        while time.monotonic() < end:
+            block = mic.read(timeout=0.1)
+            if block is not None:
+                got.append(block)
+    finally:
+        mic.stop()
+    return np.concatenate(got)
+
+
+@pytest.mark.parametrize("capture_rate", [16000, 48000])
+def test_microphone_hears_a_wav_played_into_the_virtual_mic(audio_stack, spoken_wav, capture_rate):
+    path, reference = spoken_wav
+    mic = SoundDeviceMicrophone(audio_stack.device, backend=SoundDeviceBackend(rates=(capture_rate,)))
+    heard = hear_wav_through_mic(audio_stack, path, mic)
+    assert mic._fmt.samplerate == capture_rate
+    lag, corr = best_alignment(reference, heard)
+    assert corr > (0.99 if capture_rate == 16000 else 0.95), corr
+    assert mic.overflows == 0
+
+
+def test_missing_microphone_lists_the_real_inputs(audio_stack):
+    with pytest.raises(AudioError) as info:
+        SoundDeviceMicrophone("no-such-microphone").start()
+    assert "pulse" in info.value.message and "--input-device" in info.value.fix
+    assert devices.has_any_device()
+
+
+def test_speaker_plays_in_order_and_stop_cuts_within_200ms(audio_stack, tmp_path):
+    events = []
+    lock = threading.Lock()
+
+    def note(*item):
+        with lock:
+            events.append((*item, time.monotonic()))
+
+    spk = SoundDeviceSpeaker(SpeechSettings(rate_wpm=170), device=audio_stack.device,
+                             on_started=lambda u: note("start", u), on_finished=lambda u, i: note("end", u, i))
+    spk.start()
+    try:
+        with audio_stack.record_speaker(tmp_path / "spk.raw") as rec:
+            spk.say("One.", 1)
+            spk.say("Two.", 2)
+            spk.say(INSTRUCTION, 3)
+            spk.say("This one is never heard.", 4)
+            deadline = time.monotonic() + 10
+            while not any(e[:2] == ("start", 3) for e in events) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(1.2)  # well into the long instruction
+            assert spk.is_speaking
+            stop_at = time.monotonic()
+            spk.stop()
+            deadline = time.monotonic() + 2
+            while spk.is_speaking and time.monotonic() < deadline:
+                time.sleep(0.005)
+    finally:
+        spk.close()
+    starts = [e[1] for e in events if e[0] == "start"]
+    ends = {e[1]: (e[2], e[3]) for e in events if e[0] == "end"}
+    assert starts == [1, 2, 3]
+    assert ends[1][0] is False and ends[2][0] is False
+    assert ends[3][0] is True and ends[4][0] is True
+    assert ends[3][1] - stop_at < 0.2  # the worker reports the cut within 200 ms
+    spans = {s.utterance_id: s for s in spk.spans()}
+    assert spans[1].end <= spans[2].start <= spans[2].end <= spans[3].start  # one after the other
+
+    # What the speaker really emitted: the sound must die within 200 ms of stop().
+    heard = rec.samples()
+    loud = loud_frames(heard, 16000)
+    assert len(loud), "nothing reached the virtual speaker"
+    # Align the recording to the monotonic clock with the onset of utterance 1 (its audio's first
+    # loud frame is known from the synthesized samples).
+    one, one_rate = tts.synthesize("One.", SpeechSettings(rate_wpm=170))
+    one_lead = loud_frames(one, one_rate)[0] * 0.01
+    rec_zero = spans[1].start + one_lead - loud[0] * 0.01  # monotonic time of recording sample 0
+    last_sound = rec_zero + (loud[-1] + 1) * 0.01
+    assert last_sound - stop_at < 0.2, f"audio went on {last_sound - stop_at:.3f} s after stop()"
+    assert last_sound - stop_at > -0.3  # and it was really still talking when stopped
+
+
+def test_the_sink_hears_the_synthesized_utterance(audio_stack, tmp_path):
+    spk = SoundDeviceSpeaker(SpeechSettings(rate_wpm=200), device=audio_stack.device)
+    spk.start()
+    done = threading.Event()
+    spk.on_finished = lambda u, i: done.set()
+    try:
+        with audio_stack.record_speaker(tmp_path / "one.raw") as rec:
+            spk.say("Switch to the other foot now.", 9)
+            assert done.wait(10)
+    finally:
+        spk.close()
+    samples, rate = tts.synthesize("Switch to the other foot now.", SpeechSettings(rate_wpm=200))
+    assert envelope_match(resample(samples, rate, 16000), rec.samples()) > 0.95
+
+
+def test_chimes_are_distinct_short_and_faded():
+    mains = [MAIN_FREQUENCY_HZ[k] for k in MAIN_FREQUENCY_HZ]
+    assert len(set(mains)) == len(mains)
+    spectra = {}
+    for kind, main in MAIN_FREQUENCY_HZ.items():
+        x = chime_audio(kind, volume=0.5)
+        assert 0.2 < len(x) / 16000 < 1.0
+        assert abs(int(x[0])) < 200 and abs(int(x[-1])) < 200  # fades: no click
+        assert dominant_hz(x, 16000) == pytest.approx(main, rel=0.02)
+        spec = np.abs(np.fft.rfft(x.astype(float), 16000))
+        spectra[kind] = spec / np.linalg.norm(spec)
+    kinds = list(spectra)
+    for i, a in enumerate(kinds):
+        for b in kinds[i + 1:]:
+            assert float(np.dot(spectra[a], spectra[b])) < 0.8, (a, b)
+    assert np.abs(chime_audio("start", 1.0)).max() > 1.8 * np.abs(chime_audio("start", 0.5)).max()
+    with pytest.raises(ValueError):
+        chime_audio("gong")
+
+
+def test_chimes_play_on_the_virtual_sink_without_blocking(audio_stack, tmp_path):
+    chimes = ChimePlayer(audio_stack.device, volume=0.6)
+    chimes.start()
+    try:
+        with audio_stack.record_speaker(tmp_path / "chimes.raw") as rec:
+            t = time.monotonic()
+            chimes.play("step_done")
+            chimes.play("attention")
+            assert time.monotonic() - t < 0.05  # play() only queues
+            deadline = time.monotonic() + 5
+            while len(chimes.played) < 2 and time.monotonic() < deadline:
+                time.sleep(0.02)
+    finally:
+        chimes.close()
+    assert [k for k, *_ in chimes.played] == ["step_done", "attention"]
+    heard = rec.samples()
+    for kind in ("step_done", "attention"):
+        lag, corr = best_alignment(chime_audio(kind, 0.6), heard)
+        assert corr > 0.9, (kind, corr)
+        segment = heard[lag:lag + len(chime_audio(kind))]
+        assert dominant_hz(segment, 16000) == pytest.approx(MAIN_FREQUENCY_HZ[kind], rel=0.02)
