@@ -7,7 +7,8 @@ from it (via ``voice_coach.grammar.Grammar``).
 Choosing synonyms: every phrase is matched as a *whole utterance*, so a
 synonym only risks a false command when someone says exactly it and nothing
 else.  Phrases a therapist would plausibly say *to the client* as a whole
-sentence ("slow down", "speed up", "relax") are left out on purpose, and
+sentence ("slow down", "speed up", "relax", "softer?" about pressure) are
+left out on purpose, and
 nothing but "stop" itself starts with "stop", so "stop" never has to wait to
 see whether a longer command follows.
 """
@@ -41,7 +42,7 @@ FIXED_PHRASES: dict[Intent, tuple[str, ...]] = {
     Intent.SLOWER: ("slower", "speak slower"),
     Intent.FASTER: ("faster", "speak faster"),
     Intent.LOUDER: ("louder", "speak louder", "speak up"),
-    Intent.QUIETER: ("quieter", "speak quieter", "softer"),
+    Intent.QUIETER: ("quieter", "speak quieter"),
     Intent.HELP: ("help", "what can i say"),
     Intent.LIST_ROUTINES: ("list routines", "list the routines", "which routines"),
     Intent.YES: ("yes", "yeah"),
