@@ -60,7 +60,7 @@ def skip_question(state: SessionState, command: Command, now: float, out: Output
 
 
 def cmd_previous(state: SessionState, command: Command, now: float, out: Output) -> SessionState:
-    if state.phase is Phase.PAIN_AFTER:
+    if state.phase is Phase.PAIN_AFTER and state.routine.steps:
         last = len(state.routine.steps) - 1
         return flow.enter_step(state, now, out, last, foot=RIGHT, opening="Back")
     if state.phase is not Phase.STEP:
