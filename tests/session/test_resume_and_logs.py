@@ -82,12 +82,17 @@ def test_resume_point_and_describe_follow_the_timer():
     assert view.paused and view.seconds_left == 89.0 and view.last_command == "pause"
 
 
-def test_progress_is_logged_every_few_seconds_while_the_timer_runs():
-    driver = Driver(make_library(), "quick", settings=SessionSettings(progress_log_s=5.0))
+def quick_step_progress(progress_log_s: float) -> tuple[Driver, list[float]]:
+    """Run the 30 s quick step from 1100.0 to its end; return the journaled remaining times."""
+    driver = Driver(make_library(), "quick", settings=SessionSettings(progress_log_s=progress_log_s))
     into_first_step(driver)
     driver.finish_speech(at=1100.0)
     driver.advance(1130.0)
-    remaining = [data["remaining_s"] for _, data in logs(driver, "progress")]
+    return driver, [data["remaining_s"] for _, data in logs(driver, "progress")]
+
+
+def test_progress_is_logged_every_few_seconds_while_the_timer_runs():
+    driver, remaining = quick_step_progress(5.0)
     assert remaining == [30.0, 25.0, 20.0, 15.0, 10.0, 5.0]
     times = [t for t, a in driver.history if isinstance(a, Log) and a.kind == "progress"]
     assert times[1:] == [1105.0, 1110.0, 1115.0, 1120.0, 1125.0]
@@ -127,10 +132,6 @@ def test_commands_before_a_routine_are_not_journaled():
 
 
 def test_progress_logging_can_be_turned_off():
-    driver = Driver(make_library(), "quick", settings=SessionSettings(progress_log_s=0))
-    into_first_step(driver)
-    driver.finish_speech(at=1100.0)
-    driver.advance(1130.0)
-    remaining = [data["remaining_s"] for _, data in logs(driver, "progress")]
+    driver, remaining = quick_step_progress(0)
     assert remaining == [30.0]  # only the one logged when the step was reached
     assert driver.state.phase is Phase.PAIN_AFTER
