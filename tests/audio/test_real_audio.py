@@ -177,3 +177,27 @@ def test_chimes_play_on_the_virtual_sink_without_blocking(audio_stack, tmp_path)
         assert corr > 0.9, (kind, corr)
         segment = heard[lag:lag + len(chime_audio(kind))]
         assert dominant_hz(segment, 16000) == pytest.approx(MAIN_FREQUENCY_HZ[kind], rel=0.02)
+
+
+def test_a_failing_utterance_reports_an_error_and_the_worker_carries_on(audio_stack):
+    import dataclasses
+
+    errors, ends = [], []
+    both = threading.Event()
+    spk = SoundDeviceSpeaker(SpeechSettings(rate_wpm=300), device=audio_stack.device, on_error=errors.append,
+                             on_finished=lambda u, i: (ends.append((u, i)), len(ends) == 2 and both.set()))
+    spk.start()
+    try:
+        good = spk.settings
+        spk.settings = dataclasses.replace(good, voice="xx-broken")  # synthesis now fails
+        spk.say("this cannot be spoken", 1)
+        deadline = time.monotonic() + 5
+        while not ends and time.monotonic() < deadline:
+            time.sleep(0.01)
+        spk.settings = good
+        spk.say("ok", 2)
+        assert both.wait(5)
+    finally:
+        spk.close()
+    assert ends == [(1, True), (2, False)]
+    assert len(errors) == 1 and "xx-broken" in errors[0] and spk.last_error == errors[0]

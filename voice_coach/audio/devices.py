@@ -148,6 +148,11 @@ def require_device(spec: str, kind: str, available: list[DeviceInfo] | None = No
 # ---- re-enumeration guard ------------------------------------------------------
 _guard = threading.Lock()
 _open_streams = 0
+_generation = 0  # bumped by every successful refresh: cached device indices are stale then
+
+
+def generation() -> int:
+    return _generation
 
 
 def _count(delta: int) -> None:
@@ -195,10 +200,12 @@ class TrackedStream:
 
 def refresh() -> bool:
     """Re-enumerate devices (picks up a re-plugged microphone); False when streams were open."""
+    global _generation
     sd = _sd()
     with _guard:
         if _open_streams:
             return False
+        _generation += 1
         try:
             sd._terminate()
         except Exception:

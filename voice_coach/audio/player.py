@@ -43,11 +43,14 @@ class ClipPlayer:
     def __init__(self, device: str = "") -> None:
         self.device_spec = device
         self._device: int | None = None
+        self._device_generation = -1  # devices.generation when _device was looked up
         self._rates_ok: dict[int, int] = {}  # requested rate -> rate the device takes
 
     def open(self) -> None:
         """Resolve the device now, so a missing speaker is reported at start-up."""
+        self._device_generation = devices.generation()
         self._device = resolve_output(self.device_spec)
+        self._rates_ok.clear()
 
     def _device_rate(self, rate: int) -> int:
         if rate not in self._rates_ok:
@@ -60,8 +63,35 @@ class ClipPlayer:
         return self._rates_ok[rate]
 
     def play(self, samples: np.ndarray, rate: int, cancelled: Callable[[], bool] = lambda: False) -> Played:
-        """Play ``samples`` (int16 mono at ``rate`` Hz) and wait until heard or ``cancelled()``."""
-        if self._device is None:
+        """Play ``samples`` (int16 mono at ``rate`` Hz) and wait until heard or ``cancelled()``.
+
+        AudioError when the speaker cannot be opened (after one fresh device look-up).
+        """
+        # Inside the guard PortAudio cannot be re-initialized (devices.refresh) under our feet.
+        with devices.open_stream_guard():
+            try:
+                stream, clip_rate, done, started_at = self._open_stream(samples, rate, cancelled)
+            except Exception:
+                self.open()  # device indices change when PortAudio re-enumerates; look it up again
+                try:
+                    stream, clip_rate, done, started_at = self._open_stream(samples, rate, cancelled)
+                except Exception as exc:
+                    raise AudioError(f"cannot open the speaker ({exc})",
+                                     "pick another with --output-device NAME, or use --text") from None
+            with stream:
+                begin = time.monotonic()
+                stream.start()
+                limit = clip_rate + 2.0
+                # Poll cancelled() too: a stalled device must not keep stop() waiting for the clip.
+                while not done.wait(_BLOCK_S):
+                    if (cancelled() and not done.wait(0.1)) or time.monotonic() - begin > limit:
+                        stream.abort()
+                        break
+        return Played(started_at[0] or begin, time.monotonic(), cancelled())
+
+    def _open_stream(self, samples: np.ndarray, rate: int, cancelled: Callable[[], bool]):
+        """(stream, clip seconds, finished event, [first-callback time]) — not yet started."""
+        if self._device is None or self._device_generation != devices.generation():
             self.open()
         out_rate = self._device_rate(rate)
         clip = np.asarray(samples, dtype=np.int16).reshape(-1)
@@ -86,23 +116,6 @@ class ClipPlayer:
             if pos >= len(clip):
                 raise sd.CallbackStop
 
-        try:
-            stream = sd.OutputStream(device=self._device, samplerate=out_rate, channels=1, dtype="int16",
-                                     blocksize=int(out_rate * _BLOCK_S), callback=callback,
-                                     finished_callback=done.set)
-        except Exception as exc:
-            raise AudioError(f"cannot open the speaker ({exc})",
-                             "pick another with --output-device NAME, or use --text") from None
-        with devices.open_stream_guard(), stream:
-            begin = time.monotonic()
-            stream.start()
-            limit = len(clip) / out_rate + 2.0
-            # Poll the stop flag too: a stalled device must not keep stop() waiting for the clip.
-            while not done.wait(_BLOCK_S):
-                if cancelled() and not done.wait(0.1):
-                    stream.abort()
-                    break
-                if time.monotonic() - begin > limit:
-                    stream.abort()
-                    break
-        return Played(started_at[0] or begin, time.monotonic(), cancelled())
+        stream = sd.OutputStream(device=self._device, samplerate=out_rate, channels=1, dtype="int16",
+                                 blocksize=int(out_rate * _BLOCK_S), callback=callback, finished_callback=done.set)
+        return stream, len(clip) / out_rate, done, started_at

@@ -14,7 +14,9 @@ Each utterance is synthesized to memory (``tts.synthesize``) and played with a
 ``ClipPlayer`` — pyttsx3's own ``say()`` cannot be interrupted.  Callbacks run
 on the worker thread (or on the thread calling ``stop`` for utterances that were
 dropped from the queue); keep them short and thread-safe.  Every ``say`` gets
-exactly one ``on_finished``.
+exactly one ``on_finished``.  If speaking fails mid-session (speaker gone,
+voice missing) the utterance finishes interrupted, ``on_error(message)`` is
+called and ``last_error`` keeps the message; the worker carries on.
 
 For self-trigger gating the runner can ask ``is_speaking`` (an utterance is
 queued or playing), ``spans()`` (when our audio actually played, monotonic
@@ -119,8 +121,11 @@ class SoundDeviceSpeaker(SpeakerBase):
     """Real speech: espeak synthesis + sounddevice playback on ``device`` ("" = default)."""
 
     def __init__(self, settings: SpeechSettings | None = None, device: str = "", *,
-                 on_started: StartedCallback | None = None, on_finished: FinishedCallback | None = None) -> None:
+                 on_started: StartedCallback | None = None, on_finished: FinishedCallback | None = None,
+                 on_error: Callable[[str], None] | None = None) -> None:
         super().__init__(settings, on_started, on_finished)
+        self.on_error = on_error or (lambda message: None)  # speech broke mid-session (log it; it can't be said)
+        self.last_error: str | None = None
         self.player = ClipPlayer(device)
         self.last_audio: SpokenAudio | None = None
         self._queue: queue.Queue[tuple[int, int, str] | None] = queue.Queue()
@@ -171,8 +176,13 @@ class SoundDeviceSpeaker(SpeakerBase):
             try:
                 if generation == self._generation:
                     interrupted = self._speak(generation, uid, text)
-            except Exception:
-                interrupted = True  # a synthesis/device failure must not kill the worker
+            except Exception as exc:  # a synthesis/device failure must not kill the worker
+                interrupted = True
+                self.last_error = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+                try:
+                    self.on_error(self.last_error)
+                except Exception:
+                    pass
             finally:
                 with self._lock:
                     self._busy -= 1
