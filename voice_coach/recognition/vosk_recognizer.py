@@ -30,8 +30,10 @@ from voice_coach.recognition.base import SAMPLE_RATE_HZ, Heard
 from voice_coach.recognition.endpoint import TrailingSilence
 from voice_coach.recognition.vosk_model import load_vosk_model, supports_grammar
 
-# Word confidences of Vosk's small English model in grammar mode sit near 1.0
-# for clearly spoken commands; below this the word was a guess.
+# Vosk's word confidences are lattice posteriors: a word the decoder was sure
+# of is ~1.0, a near tie between two phrasings ~0.5.  0.6 rejects the ties.
+# Not tuned on the real English model (it cannot be fetched here); adjust with
+# ``min_confidence`` after measuring with scripts/eval_recognition.py.
 DEFAULT_MIN_CONFIDENCE = 0.6
 BLOCK_SAMPLES = 480  # 30 ms, one decoder frame of the usual (subsampled) models
 
