@@ -99,6 +99,12 @@ def test_extensible_pcm_and_odd_chunks_are_read(tmp_path):
     assert len(read_wav(path)) == 1600
 
 
+def test_fmt_after_data_is_found(tmp_path):
+    path = tmp_path / "late-fmt.wav"
+    path.write_bytes(_riff((b"data", tone(8000, 0.1).tobytes()), (b"fmt ", _fmt(rate=8000))))
+    assert len(read_wav(path)) == 1600
+
+
 def test_truncated_data_chunk_keeps_what_is_there(tmp_path):
     good = _riff((b"fmt ", _fmt()), (b"data", tone(16000, 0.1).tobytes()))
     path = tmp_path / "cut.wav"

@@ -87,10 +87,9 @@ def _parse(data: bytes, path: Path) -> tuple[np.ndarray, WavInfo]:
         body = data[pos + 8 : pos + 8 + size]
         if chunk_id == b"fmt ":
             fmt = body
-        elif chunk_id == b"data":
+        elif chunk_id == b"data" and pcm is None:
             # Streamed recordings often leave the size wrong: take what is there.
             pcm = body
-            break
         pos += 8 + size + (size & 1)  # chunks are padded to even length
     if fmt is None:
         raise bad("no 'fmt ' chunk (damaged WAV header)")
