@@ -9,7 +9,7 @@ plotted points rather than what we meant to plot.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from voice_coach.errors import JournalError
@@ -36,7 +36,7 @@ def _points(days: list[PainDay], attr: str) -> tuple[list[date], list[float]]:
 def _read_back(line) -> tuple[tuple[date, float], ...]:
     from matplotlib.dates import num2date
 
-    xs, ys = line.get_xdata(convert=False), line.get_ydata()
+    xs, ys = line.get_xdata(orig=True), line.get_ydata(orig=True)
     return tuple((x if isinstance(x, date) else num2date(x).date(), float(y)) for x, y in zip(xs, ys))
 
 
@@ -66,12 +66,14 @@ def plot_pain(days: list[PainDay], out: Path, who: str, first_day: date, last_da
     ax.set_ylim(-0.5, 10.5)
     ax.set_yticks(range(0, 11))
     ax.set_ylabel("pain (0 = none, 10 = worst)")
-    ax.set_xlim(first_day - timedelta(days=0.5), last_day + timedelta(days=0.5))
+    # Half a day of margin (as datetimes: date + timedelta drops fractions) so edge points show whole.
+    ax.set_xlim(datetime.combine(first_day, time()) - timedelta(hours=12),
+                datetime.combine(last_day, time()) + timedelta(hours=12))
     locator = AutoDateLocator(maxticks=10)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     ax.grid(True, alpha=0.3)
-    ax.legend(loc="upper right")
+    ax.legend(loc="best")
     several = any(d.sessions > 1 for d in days)
     ax.set_title(f"Pain before and after sessions — {who}, {first_day:%d %b %Y} to {last_day:%d %b %Y}"
                  + ("\n(days with several sessions show their mean)" if several else ""))

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from typing import Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
-from voice_coach.session.messages import Log
+if TYPE_CHECKING:  # importing the engine package at run time would slow down history/export
+    from voice_coach.session.messages import Log
+
 
 FEET = ("left", "right", None)
 PAIN_WHEN = ("before", "after")
@@ -102,7 +104,9 @@ def _foot_time(conn: sqlite3.Connection, sid: int, data: Mapping[str, object], a
 
 def _progress(conn: sqlite3.Connection, sid: int, data: Mapping[str, object], at: str) -> None:
     step_index, step_id, foot = _position("progress", data)
-    _set_progress(conn, sid, step_index, step_id, foot, _seconds("progress", data, "remaining_s"), at)
+    # None: no timer is running yet (instructions still being read, a manual step): the whole stage is left.
+    remaining = None if data.get("remaining_s", 0) is None else _seconds("progress", data, "remaining_s")
+    _set_progress(conn, sid, step_index, step_id, foot, remaining, at)
 
 
 def _command(conn: sqlite3.Connection, sid: int, data: Mapping[str, object], at: str) -> None:

@@ -37,7 +37,7 @@ class UnfinishedSession:
 
     def resume_point(self):
         """The engine's ``ResumePoint`` for ``new_session(..., resume=...)``."""
-        from voice_coach.session import ResumePoint  # the engine is optional for reading the journal
+        from voice_coach.session.state import ResumePoint  # only the runner needs the engine
 
         return ResumePoint(
             routine_id=self.routine_id,

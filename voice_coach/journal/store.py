@@ -11,7 +11,7 @@ import sqlite3
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from voice_coach.errors import JournalError
 from voice_coach.journal import queries
@@ -20,7 +20,9 @@ from voice_coach.journal.records import write_log
 from voice_coach.journal.resume import UnfinishedSession, find_unfinished
 from voice_coach.journal.schema import migrate
 from voice_coach.journal.timestamps import to_db
-from voice_coach.session.messages import Log
+
+if TYPE_CHECKING:  # importing the engine package at run time would slow down history/export
+    from voice_coach.session.messages import Log
 
 BUSY_TIMEOUT_MS = 5000  # history may read while the runner writes; wait rather than fail
 
