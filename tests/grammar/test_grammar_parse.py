@@ -222,3 +222,14 @@ def test_colliding_spoken_names_are_an_error():
 def test_same_routine_listing_a_name_twice_is_fine():
     g = Grammar.build([routine("a", ("heel", "HEEL"))])
     assert g.parse("start heel").slots == {"routine": "a"}
+
+
+def test_the_shipped_routines_give_the_required_names():
+    from voice_coach.routines.loader import load_library
+
+    g = Grammar.build(load_library(include_user_dir=False).all())
+    for text, routine_id in [("start heel routine", "heel-spur"), ("start heel spur", "heel-spur"),
+                             ("begin plantar fasciitis routine", "plantar-fasciitis"),
+                             ("start relaxation", "foot-ankle"), ("start foot and ankle routine", "foot-ankle"),
+                             ("start neuropathy", "neuropathy"), ("start heel pain exercises", "heel-pain-exercises")]:
+        assert g.parse(text).slots == {"routine": routine_id}, text
