@@ -134,7 +134,7 @@ def start_audio_stack(base: Path) -> tuple[AudioStack | None, str]:
     if missing:
         return None, f"not installed: {', '.join(missing)} (apt-get install pulseaudio pulseaudio-utils)"
     run_dir, home = base / "run", base / "home"
-    run_dir.mkdir(mode=0o700)
+    run_dir.mkdir(mode=0o700, parents=True)
     home.mkdir()
     (base / "default.pa").write_text(_CONFIG.format(dir=base))
     env = {"XDG_RUNTIME_DIR": str(run_dir), "PULSE_SERVER": f"unix:{base}/native",
