@@ -26,6 +26,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 import audio_stack  # noqa: E402  (the test suite's PulseAudio helper)
+from audio.signals import loud_frames  # noqa: E402
 
 from voice_coach.audio import tts  # noqa: E402
 from voice_coach.audio.resampler import StreamResampler  # noqa: E402
@@ -35,12 +36,6 @@ from voice_coach.config import SpeechSettings  # noqa: E402
 SECTION = "## Audio edge"
 LONG = ("Press your thumb into the arch of the foot and move it in small, slow circles from the heel "
         "toward the toes, keeping the pressure firm but comfortable.")
-
-
-def loud_frames(x: np.ndarray, rate: int, threshold: float = 300.0) -> np.ndarray:
-    n = rate // 100
-    frames = np.abs(x[: len(x) // n * n].astype(float)).reshape(-1, n).mean(axis=1)
-    return np.nonzero(frames > threshold)[0]
 
 
 def barge_in_trial(stack, spk, workdir: Path, cut_after_s: float) -> tuple[float, float, float]:
