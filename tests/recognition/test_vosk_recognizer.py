@@ -169,3 +169,13 @@ def test_a_model_without_any_command_word_is_an_error(tmp_path):
     model = build(tmp_path / "m", {"banana"})
     with pytest.raises(RecognizerError, match="none of the command words"):
         VoskRecognizer(GRAMMAR, model)
+
+
+def test_a_static_graph_model_works_without_a_runtime_grammar(tmp_path):
+    # Big Vosk models ship a precompiled HCLG and ignore phrase lists: the full
+    # vocabulary is decoded and whole-utterance parsing alone rejects the rest.
+    model = build(tmp_path / "static", GRAMMAR.words(), static=True)
+    assert not (model / "graph" / "HCLr.fst").exists()
+    assert [h.text for h in run(VoskRecognizer(GRAMMAR, model), synthesize(["pain", "five"]))] == ["pain five"]
+    assert run(VoskRecognizer(GRAMMAR, model), synthesize(["five", "pain"])) == []  # words, but no command
+    assert run(VoskRecognizer(GRAMMAR, model), synthesize(["[unk]", "stop"])) == []
