@@ -41,6 +41,18 @@ def test_rates_are_resampled_to_16k(tmp_path, rate):
     assert 6800 < rms < 7300
 
 
+@pytest.mark.parametrize("rate", [8000, 22050, 44100, 48000])
+def test_resampling_keeps_sounds_in_place(rate):
+    # A tone starting at exactly 0.1 s must start at sample 1600 after resampling.
+    x = np.concatenate([np.zeros(rate // 10, np.int16), tone(rate, 0.2, hz=500.0)])
+    y = resample(x, rate, 16000)
+    onset = int(np.argmax(np.abs(y.astype(int)) > 1000))
+    assert abs(onset - 1600) <= 3
+    assert len(y) == round(len(x) * 16000 / rate)
+    # and nothing is cut off at the end: the tone is still there in the last 5 ms
+    assert np.abs(y[-80:].astype(int)).max() > 5000
+
+
 def test_high_frequencies_are_filtered_not_aliased(tmp_path):
     # 7.5 kHz is below the new Nyquist (8 kHz) and kept; 12 kHz must vanish, not fold to 4 kHz.
     path = tmp_path / "hf.wav"

@@ -8,12 +8,13 @@ what is wrong with it (float, 24-bit, compressed, not a WAV at all…).
 Resampling reuses the microphone's polyphase resampler
 (``voice_coach.audio.resampler.StreamResampler``: Kaiser-windowed sinc, exact
 rational ratios) so files and live audio go through the same filter and no
-extra dependency (scipy, soxr) is needed.  Its causal filter delays the signal
-by about 1 ms; the tail is flushed with zeros so nothing is cut off.
+extra dependency (scipy, soxr) is needed.  The causal filter's delay (~1 ms)
+is removed, so a sound keeps its time position to within one output sample.
 """
 
 from __future__ import annotations
 
+import functools
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,10 +138,20 @@ def resample(x: np.ndarray, from_hz: int, to_hz: int) -> np.ndarray:
         return x.astype(np.int16, copy=True)
     out_len = round(x.size * to_hz / from_hz)
     resampler = StreamResampler(from_hz, to_hz)
-    # Zeros after the end push the filter's last outputs (its ~1 ms delay) out.
+    # Zeros after the end push the filter's last outputs out; dropping its delay
+    # at the start keeps every sound at the same time as in the file.
     tail = np.zeros(max(64, from_hz // 100), np.int16)
     y = np.concatenate([resampler.process(x.astype(np.int16)), resampler.process(tail)])
-    return y[:out_len]
+    delay = _filter_delay(from_hz, to_hz)
+    return y[delay : delay + out_len]
+
+
+@functools.lru_cache(maxsize=16)
+def _filter_delay(from_hz: int, to_hz: int) -> int:
+    """The streaming filter's delay in output samples, measured with an impulse."""
+    impulse = np.zeros(max(64, from_hz // 50), np.int16)
+    impulse[0] = 32767
+    return int(np.argmax(np.abs(StreamResampler(from_hz, to_hz).process(impulse).astype(np.int32))))
 
 
 def write_wav(path: Path | str, samples: np.ndarray, rate_hz: int = TARGET_RATE_HZ) -> None:
