@@ -193,9 +193,13 @@ class TrackedStream:
         try:
             self._stream.close()
         finally:
-            if not self._closed:
-                self._closed = True
-                _count(-1)
+            self.forget()
+
+    def forget(self) -> None:
+        """Stop counting this stream as open (also for a handle abandoned because closing hung)."""
+        if not self._closed:
+            self._closed = True
+            _count(-1)
 
 
 def refresh() -> bool:

@@ -126,10 +126,15 @@ class SoundDeviceBackend:
             on_block(indata.copy())
 
         stream = sd.InputStream(device=fmt.device, samplerate=fmt.samplerate, channels=fmt.channels, dtype="int16",
-                                blocksize=int(fmt.samplerate * self.block_ms / 1000), callback=callback,
-                                finished_callback=on_finished)
-        stream.start()
-        return stream
+                                blocksize=int(fmt.samplerate * self.block_ms / 1000), latency="low",
+                                callback=callback, finished_callback=on_finished)
+        tracked = devices.TrackedStream(stream)  # counted as open until closed (see devices.refresh)
+        try:
+            tracked.start()
+        except Exception:
+            tracked.close()
+            raise
+        return tracked
 
     def refresh(self) -> None:
         devices.refresh()
@@ -149,6 +154,7 @@ class SoundDeviceMicrophone:
         self.backend = backend or SoundDeviceBackend()
         self.retry_s = retry_s
         self.watchdog_s = watchdog_s
+        self.close_timeout_s = 1.0
         self.overflows = 0  # blocks dropped because nobody read them in time
         self._queue: queue.Queue[tuple[int, np.ndarray]] = queue.Queue(maxsize=queue_blocks)
         self._resampler: StreamResampler | None = None
@@ -222,11 +228,20 @@ class SoundDeviceMicrophone:
         self.connected = False
         if stream is None:
             return
-        for step in (stream.abort, stream.close):
-            try:
-                step()
-            except Exception:
-                pass  # a vanished device may fail to close; the handle is dropped either way
+
+        def close_quietly() -> None:
+            for step in (stream.abort, stream.close):
+                try:
+                    step()
+                except Exception:
+                    pass  # a vanished device may fail to close; the handle is dropped either way
+
+        # ALSA can block for good when closing an unplugged device: never let that stop the retries.
+        closer = threading.Thread(target=close_quietly, name="mic-close", daemon=True)
+        closer.start()
+        closer.join(self.close_timeout_s)
+        if closer.is_alive() and hasattr(stream, "forget"):
+            stream.forget()  # let devices.refresh() run although this handle never closed
 
     def _emit(self, kind: str, message: str) -> None:
         name = self._fmt.name if self._fmt else self.device_spec
