@@ -201,3 +201,49 @@ def test_a_failing_utterance_reports_an_error_and_the_worker_carries_on(audio_st
         spk.close()
     assert ends == [(1, True), (2, False)]
     assert len(errors) == 1 and "xx-broken" in errors[0] and spk.last_error == errors[0]
+
+
+def test_real_stream_loss_and_recovery_when_the_sound_server_dies(tmp_path):
+    """PortAudio's own behaviour on device loss: a private server is killed, then started again."""
+    import os
+
+    from audio_stack import start_audio_stack, stop_audio_stack
+
+    first, reason = start_audio_stack(tmp_path / "first")
+    if first is None:
+        pytest.skip(f"PulseAudio could not start: {reason}")
+    saved = {k: os.environ.get(k) for k in first.env}
+    second = None
+    log = []
+    try:
+        os.environ.update(first.env)
+        first.reinit_portaudio()
+        mic = SoundDeviceMicrophone("pulse", on_status=log.append, retry_s=0.3)
+        mic.start()
+        try:
+            assert mic.read(timeout=2.0) is not None
+            stop_audio_stack(first)  # the "unplug"
+            deadline = time.monotonic() + 5
+            while not log and time.monotonic() < deadline:
+                mic.read(timeout=0.1)  # keeps answering (None or leftovers), never raises
+            assert [s.kind for s in log] == ["lost"]
+            second, reason = start_audio_stack(tmp_path / "second")
+            assert second is not None, reason
+            os.environ.update(second.env)  # the device is back (at a new address)
+            deadline = time.monotonic() + 5
+            while len(log) < 2 and time.monotonic() < deadline:
+                mic.read(timeout=0.1)
+            assert [s.kind for s in log] == ["lost", "recovered"]
+            assert mic.read(timeout=2.0) is not None
+        finally:
+            mic.stop()
+    finally:
+        stop_audio_stack(first)
+        if second is not None:
+            stop_audio_stack(second)
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        first.reinit_portaudio()  # back to whatever server the session uses

@@ -14,6 +14,7 @@ opened by this package register through ``open_stream_guard``).
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from dataclasses import dataclass
 from typing import Iterator
@@ -143,6 +144,27 @@ def require_device(spec: str, kind: str, available: list[DeviceInfo] | None = No
         f"pick one with {flag} NAME-OR-INDEX or set {key} in the config file"
         + ("; there is no sound device at all — try --text or demo" if not available else ""),
     )
+
+
+@contextlib.contextmanager
+def quiet_stderr() -> Iterator[None]:
+    """Silence ALSA/PortAudio's C-level chatter (written straight to fd 2) for a moment.
+
+    Used around the microphone's once-a-second reopen attempts, which would
+    otherwise print several lines per attempt over the live display.
+    """
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 # ---- re-enumeration guard ------------------------------------------------------

@@ -273,6 +273,10 @@ class SoundDeviceMicrophone:
                     break
 
     def _try_reopen(self) -> bool:
+        with devices.quiet_stderr():
+            return self._reopen()
+
+    def _reopen(self) -> bool:
         # Re-enumerating is slow and only needed when the device list is stale.
         for refresh_first in (False, True):
             try:
