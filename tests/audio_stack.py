@@ -165,14 +165,9 @@ def stop_audio_stack(stack: AudioStack) -> None:
             proc.wait()
 
 
-@pytest.fixture(scope="session")
-def audio_stack() -> Iterator[AudioStack]:
-    base = Path(tempfile.mkdtemp(prefix="vc-pulse-"))
-    stack, reason = start_audio_stack(base)
-    if stack is None:
-        print(f"\naudio_stack: PulseAudio could not start: {reason}")
-        shutil.rmtree(base, ignore_errors=True)
-        pytest.skip(f"PulseAudio could not start: {reason}")
+@contextlib.contextmanager
+def activated(stack: AudioStack) -> Iterator[AudioStack]:
+    """Point this process (env + PortAudio) at ``stack`` for the block, then back to what it was."""
     saved = {key: os.environ.get(key) for key in stack.env}
     os.environ.update(stack.env)
     try:
@@ -184,7 +179,21 @@ def audio_stack() -> Iterator[AudioStack]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-        stop_audio_stack(stack)
         with contextlib.suppress(Exception):
-            stack.reinit_portaudio()  # forget the vanished devices
+            stack.reinit_portaudio()  # forget this server's devices
+
+
+@pytest.fixture(scope="session")
+def audio_stack() -> Iterator[AudioStack]:
+    base = Path(tempfile.mkdtemp(prefix="vc-pulse-"))
+    stack, reason = start_audio_stack(base)
+    if stack is None:
+        print(f"\naudio_stack: PulseAudio could not start: {reason}")
+        shutil.rmtree(base, ignore_errors=True)
+        pytest.skip(f"PulseAudio could not start: {reason}")
+    try:
+        with activated(stack):
+            yield stack
+    finally:
+        stop_audio_stack(stack)
         shutil.rmtree(base, ignore_errors=True)

@@ -207,43 +207,53 @@ def test_real_stream_loss_and_recovery_when_the_sound_server_dies(tmp_path):
     """PortAudio's own behaviour on device loss: a private server is killed, then started again."""
     import os
 
-    from audio_stack import start_audio_stack, stop_audio_stack
+    from audio_stack import activated, start_audio_stack, stop_audio_stack
 
     first, reason = start_audio_stack(tmp_path / "first")
     if first is None:
         pytest.skip(f"PulseAudio could not start: {reason}")
-    saved = {k: os.environ.get(k) for k in first.env}
     second = None
     log = []
     try:
-        os.environ.update(first.env)
-        first.reinit_portaudio()
-        mic = SoundDeviceMicrophone("pulse", on_status=log.append, retry_s=0.3)
-        mic.start()
-        try:
-            assert mic.read(timeout=2.0) is not None
-            stop_audio_stack(first)  # the "unplug"
-            deadline = time.monotonic() + 5
-            while not log and time.monotonic() < deadline:
-                mic.read(timeout=0.1)  # keeps answering (None or leftovers), never raises
-            assert [s.kind for s in log] == ["lost"]
-            second, reason = start_audio_stack(tmp_path / "second")
-            assert second is not None, reason
-            os.environ.update(second.env)  # the device is back (at a new address)
-            deadline = time.monotonic() + 5
-            while len(log) < 2 and time.monotonic() < deadline:
-                mic.read(timeout=0.1)
-            assert [s.kind for s in log] == ["lost", "recovered"]
-            assert mic.read(timeout=2.0) is not None
-        finally:
-            mic.stop()
+        with activated(first):
+            mic = SoundDeviceMicrophone("pulse", on_status=log.append, retry_s=0.3)
+            mic.start()
+            try:
+                assert mic.read(timeout=2.0) is not None
+                stop_audio_stack(first)  # the "unplug"
+                deadline = time.monotonic() + 5
+                while not log and time.monotonic() < deadline:
+                    mic.read(timeout=0.1)  # keeps answering (None or leftovers), never raises
+                assert [s.kind for s in log] == ["lost"]
+                second, reason = start_audio_stack(tmp_path / "second")
+                assert second is not None, reason
+                os.environ.update(second.env)  # the device is back (at a new address; activated() restores)
+                deadline = time.monotonic() + 5
+                while len(log) < 2 and time.monotonic() < deadline:
+                    mic.read(timeout=0.1)
+                assert [s.kind for s in log] == ["lost", "recovered"]
+                assert mic.read(timeout=2.0) is not None
+            finally:
+                mic.stop()
     finally:
         stop_audio_stack(first)
         if second is not None:
             stop_audio_stack(second)
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        first.reinit_portaudio()  # back to whatever server the session uses
+
+
+def test_adjusted_rate_applies_to_the_next_utterance(audio_stack):
+    done = threading.Semaphore(0)
+    spk = SoundDeviceSpeaker(SpeechSettings(rate_wpm=120), device=audio_stack.device,
+                             on_finished=lambda u, i: done.release())
+    spk.start()
+    try:
+        text = "Breathe in and relax the foot."
+        spk.say(text, 1)
+        assert done.acquire(timeout=10)
+        assert spk.adjust(rate_delta_wpm=120).rate_wpm == 240
+        spk.say(text, 2)
+        assert done.acquire(timeout=10)
+    finally:
+        spk.close()
+    slow, fast = (s.end - s.start for s in spk.spans())
+    assert 1.5 < slow / fast < 2.5
