@@ -100,6 +100,30 @@ def test_mark_abandoned_closes_the_session_at_its_last_record(journal):
         journal.record(sid, Log("session_started", {"routine": "heel-spur"}), T0)
 
 
+def test_mark_abandoned_leaves_a_properly_ended_session_alone(journal):
+    sid = write(journal, heel_session())
+    journal.mark_abandoned(sid)
+    assert journal.sessions()[0].status == "completed"
+
+
+def test_a_journal_opened_on_one_thread_can_record_from_another(journal):
+    import threading
+
+    sid = write(journal, heel_session()[:3])
+    errors = []
+
+    def record():
+        try:
+            journal.record(sid, position("step_reached", 0, "ball-rolling", "left"), T0)
+        except Exception as exc:  # surfaced below: the live loop records from its own thread
+            errors.append(exc)
+
+    worker = threading.Thread(target=record)
+    worker.start()
+    worker.join()
+    assert not errors and journal.unfinished_session().position.step_index == 0
+
+
 def test_revisited_steps_add_up_their_time(journal):
     sid = write(journal, per_foot_step(0, "roll", 10.0))
     again = [position("step_reached", 0, "roll", "right"), position("foot_time", 0, "roll", "right", seconds=4.5)]

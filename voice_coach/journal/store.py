@@ -47,7 +47,10 @@ class Journal:
             raise JournalError(f"no journal at {path}",
                                "run a session first, or give the right file with --journal")
         try:
-            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+            # check_same_thread=False: the runner may open the journal on one thread and record from
+            # its loop thread; calls are never concurrent (one owner at a time), which is all SQLite needs.
+            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                                   check_same_thread=False)
         except sqlite3.Error as exc:
             raise JournalError(f"cannot open the journal {path}: {exc}", "check the path and its permissions") from None
         try:
@@ -111,8 +114,8 @@ class Journal:
         """The user declined to resume: close the session as it stood at its last record."""
         with self._transaction() as conn:
             conn.execute(
-                "UPDATE sessions SET abandoned = 1, completed = 0, ended_at = COALESCE(ended_at, last_activity_at)"
-                " WHERE id = ?",
+                "UPDATE sessions SET abandoned = 1, completed = 0, ended_at = last_activity_at"
+                " WHERE id = ? AND ended_at IS NULL",  # a session that ended properly stays as it was
                 (session_id,),
             )
 
