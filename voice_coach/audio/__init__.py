@@ -2,6 +2,7 @@
 
 - ``devices``     list/pick sound devices, "no sound device at all" check
 - ``microphone``  ``MicrophoneStream`` protocol + supervised sounddevice microphone (16 kHz int16)
+- ``capture``     the device side of the microphone (format choice, PortAudio stream), swappable
 - ``resampler``   streaming resampler used by the microphone
 - ``tts``         ``synthesize(text, settings)`` → (int16 samples, rate), pyttsx3 or espeak-ng
 - ``player``      ``ClipPlayer``: stoppable clip playback through sounddevice

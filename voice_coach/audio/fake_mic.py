@@ -19,7 +19,8 @@ from typing import Callable
 
 import numpy as np
 
-from voice_coach.audio.microphone import SAMPLE_RATE_HZ, CaptureFormat
+from voice_coach.audio.capture import CaptureFormat
+from voice_coach.audio.microphone import SAMPLE_RATE_HZ
 from voice_coach.errors import AudioError
 
 
