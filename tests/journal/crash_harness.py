@@ -29,7 +29,7 @@ from tests.journal.scripted import T0, per_foot_step
 READY = "ready"
 
 
-def crash_logs(steps: int = 4, seconds: float = 50.0) -> list[Log]:
+def crash_logs(steps: int = 3, seconds: float = 30.0) -> list[Log]:
     """A long session: pain, per-foot steps with a progress record every second, commands, the end."""
     logs = [Log("session_started", {"routine": "heel-spur"}), Log("pain", {"when": "before", "level": 5})]
     for index in range(steps):

@@ -116,7 +116,7 @@ def test_a_missing_journal_file_is_a_clear_error(capsys, tmp_path):
 
 def test_default_journal_is_used_and_an_empty_one_says_so(capsys):
     code, out, _ = cli(capsys, "history")
-    assert code == 0 and "No sessions" in out
+    assert code == 0 and "No sessions yet" in out
     code, out, _ = cli(capsys, "history", "--json")
     assert json.loads(out) == []
 
@@ -147,6 +147,15 @@ def test_plot_command_writes_the_file_and_reports_points(capsys, journal_file, t
     code, out, _ = cli(capsys, "history", "--journal", str(journal_file), "--plot", str(png), "--client", "C02")
     assert code == 0 and png.stat().st_size > 20_000
     assert "2 days with pain before, 2 with pain after" in out
+
+
+def test_plot_picks_the_only_client_there_is(capsys, tmp_path):
+    path = tmp_path / "one.sqlite3"
+    with Journal.open(path) as journal:
+        for days_ago in (6, 2):
+            write(journal, heel_session(pain_before=5, pain_after=2), client="Z9", start=local(days_ago))
+    code, out, _ = cli(capsys, "history", "--journal", str(path), "--plot", str(tmp_path / "z9.png"))
+    assert code == 0 and "2 days with pain before, 2 with pain after" in out
 
 
 def test_plot_asks_for_a_client_when_there_are_several(capsys, journal_file, tmp_path):

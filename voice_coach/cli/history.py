@@ -59,7 +59,7 @@ def _score(value: int | None) -> str:
     return "–" if value is None else str(value)
 
 
-def print_table(sessions: list[SessionSummary], journal: Journal) -> None:
+def print_table(sessions: list[SessionSummary], journal: Journal, filtered: bool) -> None:
     from rich import box
     from rich.console import Console
     from rich.table import Table
@@ -67,7 +67,8 @@ def print_table(sessions: list[SessionSummary], journal: Journal) -> None:
     # Piped output has no terminal width; 80 columns would wrap every date.
     console = Console(width=None if sys.stdout.isatty() else 120)
     if not sessions:
-        console.print(f"No sessions match in {journal.path}.")
+        console.print(f"No sessions match in {journal.path}." if filtered else
+                      f"No sessions yet in {journal.path}; they are recorded when a routine runs.")
         return
     table = Table(title=f"Sessions in {journal.path}", title_justify="left", box=box.SIMPLE_HEAD)
     for name, justify in (("#", "right"), ("date", "left"), ("client", "left"), ("routine", "left"),
@@ -111,5 +112,5 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps([session_row(s) for s in sessions], indent=2))
         else:
-            print_table(sessions, journal)
+            print_table(sessions, journal, filtered=bool(args.client or args.since))
     return 0
