@@ -106,8 +106,8 @@ def report(crash: dict, latency: dict, size: float, seconds: float, seed: int, l
         f"| journal size | {size / 1024:.1f} KiB per session (26-record sessions, after a checkpoint) |",
         "",
         "SIGKILL shows the transaction logic never leaves a half-written record; a real power cut also",
-        "depends on the storage honouring `fsync` (SD cards vary).  Latency on a Raspberry Pi SD card is",
-        "higher than here; at one progress record per 5 s it is far from mattering.",
+        "depends on the storage honouring `fsync` (SD cards vary).  Not measured on a Raspberry Pi: even",
+        "100 ms per record would not matter at one progress record every 5 s.",
         SECTION_END,
     ])
 
