@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import subprocess
 import sys
 import threading
@@ -12,6 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 QUICK_ROUTINES = Path(__file__).parent / "data"
+_SPEECH = re.compile(r"speech (-?\d+) (started|ended)")
 
 
 def no_sound_env(extra: dict | None = None) -> dict:
@@ -31,11 +33,33 @@ class CoachProcess:
                                      text=True, bufsize=1)
         self.lines: "queue.Queue[tuple[float, str]]" = queue.Queue()
         self.seen: list[tuple[float, str]] = []
+        self.log: list[tuple[float, str]] = []  # stderr lines (``-v`` logs what was heard and said)
         threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=self._read_log, daemon=True).start()
 
     def _read(self) -> None:
         for line in self.proc.stdout:
             self.lines.put((time.monotonic(), line.rstrip("\n")))
+
+    def _read_log(self) -> None:
+        for line in self.proc.stderr:
+            self.log.append((time.monotonic(), line.rstrip("\n")))
+
+    def wait_until_silent(self, timeout: float = 30.0, settle_s: float = 0.4) -> None:
+        """Wait until every utterance the coach started has ended (needs ``-v``) and nothing new came."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            events = [m.groups() for _, l in self.log if (m := _SPEECH.search(l))]
+            started = {uid for uid, what in events if what == "started"}
+            ended = {uid for uid, what in events if what == "ended"}
+            last = self.log[-1][0] if self.log else 0.0
+            said = sum(l.startswith("coach:") for _, l in [*self.seen, *list(self.lines.queue)])
+            engine_ended = {uid for uid in ended if not uid.startswith("-")}
+            if (started <= ended and len(engine_ended) >= said
+                    and time.monotonic() - last >= settle_s):
+                return
+            time.sleep(0.05)
+        raise AssertionError("the coach did not fall silent; log:\n" + "\n".join(l for _, l in self.log[-20:]))
 
     def send(self, text: str) -> None:
         self.proc.stdin.write(text + "\n")
@@ -48,7 +72,9 @@ class CoachProcess:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 self.proc.kill()
-                raise AssertionError(f"no line with {fragment!r}; got:\n" + "\n".join(l for _, l in self.seen))
+                t0 = self.seen[0][0] if self.seen else 0.0
+                raise AssertionError(f"no line with {fragment!r}; got:\n" + "\n".join(l for _, l in self.seen)
+                                     + "\nlog:\n" + "\n".join(f"{t - t0:7.2f} {l}" for t, l in self.log[-25:]))
             try:
                 t, line = self.lines.get(timeout=remaining)
             except queue.Empty:
@@ -63,6 +89,7 @@ class CoachProcess:
         except OSError:
             pass
         rc = self.proc.wait(timeout)
+        time.sleep(0.1)  # let the reader threads take the last lines
         while not self.lines.empty():
             self.seen.append(self.lines.get())
-        return rc, self.proc.stderr.read()
+        return rc, "\n".join(l for _, l in self.log)

@@ -126,7 +126,7 @@ def _wire_audio(loop: LiveLoop, settings: Settings, library, stack: ExitStack) -
     loop.chimes = assembly.real_chimes(settings, stack)
     watch = assembly.MicWatch(loop.post)
     mic = SoundDeviceMicrophone(settings.audio.input_device, on_status=watch)
-    listener = CommandListener(mic, recognizer, loop.post, loop.clock.now, speech_spans=speaker.spans,
+    listener = CommandListener(mic, recognizer, loop.post, loop.clock.now, played=speaker.played,
                                decision_delay_s=loop.gate.settings.decision_delay_s)
     watch.listener = listener
     mic.start()  # AudioError (listing input devices) when it cannot open

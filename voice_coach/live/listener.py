@@ -7,10 +7,13 @@ the way to the loop:
 * **Clock time of the words.**  A recognizer reports the *audio position* of
   its decision; each block's read time anchors audio positions to the loop
   clock, so the gate can tell whether the words overlapped the coach's speech.
-* **Loudness against the echo.**  Every block's level is kept for a few
-  seconds.  For a command decided while the coach was talking, the level of
-  the command's words is divided by the typical level the microphone had
-  during the coach's speech (the echo); the gate wants a clear margin.
+* **Loudness against the known echo.**  The coach knows what it played.  While
+  it speaks, the microphone level is compared block by block with the level
+  of the played audio, which gives the echo gain of the room (learned outside
+  the command's words, kept between utterances).  For a command the ratio
+  "microphone level / (echo gain × played level)" over its words says whether
+  someone spoke over the coach (clearly above 1) or the microphone just heard
+  the coach itself (about 1).
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
-from typing import Callable, Iterable, Protocol
+from dataclasses import dataclass
+from typing import Callable, Protocol
 
 import numpy as np
 
@@ -27,18 +31,48 @@ from voice_coach.recognition.base import SAMPLE_RATE_HZ, Heard, Recognizer
 
 log = logging.getLogger(__name__)
 
-Span = tuple[float, float | None]  # (start, end or None while speaking), clock seconds
+ACTIVE_RMS = 200.0  # played audio below this level (int16 RMS) is a pause, not speech
 
 
 class BlockSource(Protocol):
     def read(self, timeout: float | None = None) -> np.ndarray | None: ...
 
 
-class LevelMeter:
-    """Recent block levels (RMS of int16 samples) with the clock time each block ended."""
+@dataclass(frozen=True)
+class PlayedAudio:
+    """What the coach played: ``samples`` (int16 mono, any ``rate``) from clock time ``start``.
 
-    def __init__(self, keep_s: float = 30.0) -> None:
+    end: when playback really stopped (cut off by barge-in), None = played to the end.
+    """
+
+    start: float
+    samples: np.ndarray
+    rate: int
+    end: float | None = None
+
+    def level(self, t0: float, t1: float) -> float:
+        stop = t1 if self.end is None else min(t1, self.end)
+        i0 = max(0, int((t0 - self.start) * self.rate))
+        i1 = min(len(self.samples), int((stop - self.start) * self.rate))
+        if i1 <= i0:
+            return 0.0
+        chunk = self.samples[i0:i1].astype(np.float64)
+        return float(np.sqrt(np.mean(chunk ** 2)))
+
+
+def _loud_half_mean(levels: list[float]) -> float:
+    """Mean of the louder half: a short word is not diluted by the pauses around it."""
+    ordered = sorted(levels, reverse=True)
+    return float(np.mean(ordered[: max(1, len(ordered) // 2)]))
+
+
+class LevelMeter:
+    """Recent microphone block levels (RMS of int16 samples) with their clock times."""
+
+    def __init__(self, keep_s: float = 30.0, echo_window_s: float = 10.0) -> None:
         self.keep_s = keep_s
+        self.echo_window_s = echo_window_s
+        self.echo_gain = 1.0  # until measured, assume the mic hears the coach at full level (the safe side)
         self._blocks: deque[tuple[float, float, float]] = deque()  # (start, end, rms)
 
     def add(self, samples: np.ndarray, end_t: float) -> None:
@@ -53,42 +87,42 @@ class LevelMeter:
     def levels(self, t0: float, t1: float) -> list[float]:
         return [rms for s, e, rms in self._blocks if e > t0 and s < t1]
 
-    def loudness_ratio(self, words: tuple[float, float], spans: Iterable[Span],
-                       echo_percentile: float = 75.0) -> float | None:
-        """Level of ``words`` over the echo level heard during ``spans``; None when not measurable.
+    def loudness_ratio(self, words: tuple[float, float], played: list[PlayedAudio], until: float) -> float | None:
+        """Microphone level of ``words`` over the echo expected from ``played``; None if nothing was playing."""
+        w0, w1 = words
 
-        The echo level is a high percentile of block levels while the coach was
-        audible (so its loud syllables count), the command's level is the mean
-        of its loudest half of blocks (so a short word is not diluted by the
-        silence the recognizer needed to decide).
-        """
-        echo = [rms for start, end in spans for rms in self.levels(start, end if end is not None else words[1])]
-        said = sorted(self.levels(*words), reverse=True)
-        if len(echo) < 3 or not said:
-            return None
-        echo_level = float(np.percentile(echo, echo_percentile))
-        said_level = float(np.mean(said[: max(1, len(said) // 2)]))
-        if echo_level <= 1.0:  # digital silence: nothing the coach said reached the mic
-            return None
-        return said_level / echo_level
+        def played_level(s: float, e: float) -> float:
+            return float(np.sqrt(sum(p.level(s, e) ** 2 for p in played)))
+
+        pairs = [(rms, played_level(s, e)) for s, e, rms in self._blocks
+                 if until - self.echo_window_s <= s and e <= until and (e <= w0 or s >= w1)]
+        gains = [mic / ref for mic, ref in pairs if ref >= ACTIVE_RMS]
+        if len(gains) >= 5:
+            self.echo_gain = float(np.median(gains))
+        ref_words = [played_level(s, e) for s, e, _ in self._blocks if e > w0 and s < w1]
+        mic_words = self.levels(w0, w1)
+        if not mic_words or not ref_words or _loud_half_mean(ref_words) < ACTIVE_RMS:
+            return None  # the coach played nothing under these words: they cannot be its echo
+        expected = self.echo_gain * _loud_half_mean(ref_words)
+        return _loud_half_mean(mic_words) / max(expected, 1.0)
 
 
 class CommandListener:
     """Feeds a recognizer from a block source in a daemon thread; posts commands to the loop.
 
-    ``speech_spans`` returns when the coach was audible (clock seconds);
-    ``words_s`` is how long before a decision the command's words are assumed
-    to have been spoken (for the loudness window).
+    ``played`` returns the coach's recent audio with clock times (the echo
+    reference); ``words_s`` is how long before a decision the command's words
+    are assumed to have been spoken (for the loudness window).
     """
 
     def __init__(self, source: BlockSource, recognizer: Recognizer, post: Callable[[InboxItem], None],
-                 now: Callable[[], float], speech_spans: Callable[[], list[Span]] = lambda: [],
+                 now: Callable[[], float], played: Callable[[], list[PlayedAudio]] = lambda: [],
                  decision_delay_s: float = 0.25, words_s: float = 0.6) -> None:
         self.source = source
         self.recognizer = recognizer
         self.post = post
         self.now = now
-        self.speech_spans = speech_spans
+        self.played = played
         self.decision_delay_s = decision_delay_s
         self.words_s = words_s
         self.meter = LevelMeter()
@@ -132,10 +166,6 @@ class CommandListener:
     def _to_item(self, heard: Heard, block_end_t: float) -> HeardCommand:
         heard_at = block_end_t - (self._fed / SAMPLE_RATE_HZ - heard.at_s)
         words_end = heard_at - self.decision_delay_s
-        ratio = self.meter.loudness_ratio((words_end - self.words_s, words_end), self._spans_before(heard_at))
+        ratio = self.meter.loudness_ratio((words_end - self.words_s, words_end), self.played(), until=block_end_t)
         return HeardCommand(command=heard.command, heard_at=heard_at, text=heard.text,
                             confidence=heard.confidence, loudness_ratio=ratio)
-
-    def _spans_before(self, t: float) -> list[Span]:
-        # Only the coach's speech around this command tells what its echo sounds like now.
-        return [(s, e) for s, e in self.speech_spans() if s <= t and (e is None or e >= t - 1.0)]

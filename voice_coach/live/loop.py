@@ -106,8 +106,10 @@ class LiveLoop:
         if isinstance(item, HeardCommand):
             self._heard(item, now)
         elif isinstance(item, SpeechStarted):
+            log.info("speech %d started", item.utterance_id)
             self.gate.speech_started(item.at)
         elif isinstance(item, SpeechEnded):
+            log.info("speech %d ended", item.utterance_id)
             self.gate.speech_ended(item.at)
             if item.utterance_id >= 0:
                 self._execute(self.engine.step(SpeechFinished(item.utterance_id), now))
@@ -124,6 +126,7 @@ class LiveLoop:
             self.result.ignored.append((heard, verdict.reason))
             self._note("ignored", f"{heard.text or heard.command.intent} ({verdict.reason})")
             return
+        log.info("heard %r (%s)", heard.text or heard.command.intent, verdict.reason)
         self.result.heard.append(heard)
         self._note("heard", heard.text or str(heard.command.intent))
         self._execute(self.engine.step(CommandHeard(heard.command), now))

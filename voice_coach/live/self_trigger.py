@@ -25,7 +25,7 @@ import numpy as np
 from voice_coach.config import SessionSettings, SpeechSettings
 from voice_coach.intents import Command, Intent
 from voice_coach.live.gate import SpeechGate
-from voice_coach.live.listener import CommandListener
+from voice_coach.live.listener import CommandListener, PlayedAudio
 from voice_coach.recognition.base import SAMPLE_RATE_HZ
 from voice_coach.session.messages import CommandHeard, Say, SpeechFinished, Tick
 
@@ -155,10 +155,9 @@ def measure(texts: list[str], recognizer, speech: SpeechSettings | None = None, 
     """Feed the coach's ``texts`` as one stream to ``recognizer``; judge every decision with the gate."""
     gate = gate or SpeechGate()
     rng = np.random.default_rng(1)
-    spans: list[tuple[float, float | None]] = []
+    played: list[PlayedAudio] = []
     listener = CommandListener(source=None, recognizer=recognizer, post=lambda item: None, now=lambda: 0.0,
-                               speech_spans=lambda: list(spans),
-                               decision_delay_s=gate.settings.decision_delay_s)
+                               played=lambda: played[-3:], decision_delay_s=gate.settings.decision_delay_s)
     report = SelfTriggerReport()
     t = 0.0
 
@@ -174,12 +173,11 @@ def measure(texts: list[str], recognizer, speech: SpeechSettings | None = None, 
 
     feed(_room(np.zeros(int(GAP_S * SAMPLE_RATE_HZ), np.int16), rng), "")
     for n, text in enumerate(texts):
-        audio = _room(synthesize_16k(text, speech), rng)
+        clean = synthesize_16k(text, speech)
         start = t
-        spans.append((start, None))
+        played.append(PlayedAudio(start, clean, SAMPLE_RATE_HZ))
         gate.speech_started(start)
-        feed(audio, text)
-        spans[-1] = (start, t)
+        feed(_room(clean, rng), text)  # the worst case: the microphone hears the coach at full level
         gate.speech_ended(t)
         feed(_room(np.zeros(int(GAP_S * SAMPLE_RATE_HZ), np.int16), rng), text)
         report.utterances += 1
@@ -207,7 +205,8 @@ def barge_in_check(texts: list[str], recognizer_factory, ratio: float, words: tu
     report = BargeInReport(ratio)
     commands = {w: synthesize_16k(w, user_voice) for w in words}
     for n, text in enumerate(texts):
-        coach = synthesize_16k(text, None).astype(np.float64)
+        coach_clean = synthesize_16k(text, None)
+        coach = coach_clean.astype(np.float64)
         word = words[n % len(words)]
         user = commands[word].astype(np.float64)
         at = SAMPLE_RATE_HZ  # the therapist speaks one second into the coach's sentence
@@ -220,12 +219,12 @@ def barge_in_check(texts: list[str], recognizer_factory, ratio: float, words: tu
         mix = np.concatenate([np.zeros(SAMPLE_RATE_HZ // 2), mix, np.zeros(SAMPLE_RATE_HZ)])
         samples = _room(np.clip(mix, -32768, 32767), rng)
         offset = SAMPLE_RATE_HZ // 2
-        span = (offset / SAMPLE_RATE_HZ, (offset + len(coach)) / SAMPLE_RATE_HZ)
+        played = [PlayedAudio(offset / SAMPLE_RATE_HZ, coach_clean, SAMPLE_RATE_HZ)]
         gate = SpeechGate(gate_settings)
-        gate.speech_started(span[0])
-        gate.speech_ended(span[1])
+        gate.speech_started(offset / SAMPLE_RATE_HZ)
+        gate.speech_ended((offset + len(coach)) / SAMPLE_RATE_HZ)
         listener = CommandListener(None, recognizer_factory(), lambda item: None, lambda: 0.0,
-                                   speech_spans=lambda: [span], decision_delay_s=gate_settings.decision_delay_s)
+                                   played=lambda: played, decision_delay_s=gate_settings.decision_delay_s)
         words_end = (offset + at + len(user)) / SAMPLE_RATE_HZ
         report.tried += 1
         t, got, ok = 0.0, False, False

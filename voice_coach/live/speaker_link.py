@@ -6,7 +6,7 @@ import time
 from typing import Callable
 
 from voice_coach.live.inbox import InboxItem, SpeechEnded, SpeechStarted
-from voice_coach.live.listener import Span
+from voice_coach.live.listener import PlayedAudio
 
 
 class SpeakerLink:
@@ -14,15 +14,14 @@ class SpeakerLink:
 
     Build the speaker with ``on_started=link.on_started, on_finished=link.on_finished``
     and then ``link.attach(speaker)``.  Times are read from the loop clock at the
-    moment the speaker reports, so the gate's speech spans and the loop share
-    one time scale.
+    moment the speaker reports, so the gate and the loop share one time scale.
     """
 
     def __init__(self, post: Callable[[InboxItem], None], now: Callable[[], float]) -> None:
         self.post = post
         self.now = now
         self.speaker = None
-        self._spans: list[list[float | None]] = []
+        self._played: dict[int, PlayedAudio] = {}
 
     def attach(self, speaker) -> "SpeakerLink":
         self.speaker = speaker
@@ -30,21 +29,24 @@ class SpeakerLink:
 
     # ---- callbacks from the speaker worker -----------------------------------
     def on_started(self, utterance_id: int) -> None:
-        t = self.now()
-        self._spans = [*self._spans[-19:], [t, None]]
-        self.post(SpeechStarted(utterance_id, t))
+        self.post(SpeechStarted(utterance_id, self.now()))
 
     def on_finished(self, utterance_id: int, interrupted: bool = False) -> None:
-        t = self.now()
-        for span in reversed(self._spans):
-            if span[1] is None:
-                span[1] = t
-                break
-        self.post(SpeechEnded(utterance_id, t))
+        self.post(SpeechEnded(utterance_id, self.now()))
 
-    def spans(self) -> list[Span]:
-        """When the coach was audible, loop-clock seconds (for the listener's echo level)."""
-        return [(s, e) for s, e in list(self._spans)]
+    def played(self) -> list[PlayedAudio]:
+        """The coach's recent audio with when it played (the listener's echo reference).
+
+        The speaker keeps the samples of its latest utterance (``last_audio``,
+        monotonic start time — the run loop's clock); a cut-off utterance ends
+        where it was cut.
+        """
+        audio = getattr(self.speaker, "last_audio", None)
+        if audio is not None and audio.utterance_id not in self._played:
+            self._played = {**dict(list(self._played.items())[-3:]),
+                            audio.utterance_id: PlayedAudio(audio.start, audio.samples, audio.rate)}
+        ends = {s.utterance_id: s.end for s in self.speaker.spans()} if hasattr(self.speaker, "spans") else {}
+        return [PlayedAudio(p.start, p.samples, p.rate, ends.get(uid)) for uid, p in self._played.items()]
 
     # ---- SpeakerPort -------------------------------------------------------------
     def say(self, text: str, utterance_id: int) -> None:

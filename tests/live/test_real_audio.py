@@ -1,0 +1,123 @@
+"""THE REAL AUDIO TEST: `voice-coach run` on a private PulseAudio server.
+
+Spoken commands (synthesized WAVs) are played into the virtual microphone at
+the moments a person would say them; the coach's output is recorded from the
+virtual speaker's monitor and checked by signal: it spoke after each command,
+the barge-in "stop" cut its sentence short, and the foot-switch chime came
+three seconds (the routine's timer) after "Left foot, three seconds, begin."
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import numpy as np
+import pytest
+
+from voice_coach.audio.chimes import chime_audio
+from voice_coach.audio.wavio import write_wav
+from voice_coach.live.demo.timeline import speech_16k
+from voice_coach.config import SpeechSettings
+
+from tests.live.cli_helpers import QUICK_ROUTINES, CoachProcess
+
+pytestmark = [pytest.mark.audio, pytest.mark.slow]
+
+USER = SpeechSettings(voice="en-us+m3", rate_wpm=150)
+RATE = 16000
+FRAME = 320  # 20 ms
+
+
+def _envelope(x: np.ndarray) -> np.ndarray:
+    n = len(x) // FRAME * FRAME
+    return np.sqrt((x[:n].reshape(-1, FRAME).astype(np.float64) ** 2).mean(axis=1))
+
+
+def _chime_at(x: np.ndarray, kind: str) -> float:
+    """Time (s) where the recording best matches the chime (normalized cross-correlation)."""
+    tpl = chime_audio(kind, 0.5, RATE).astype(np.float64)
+    sig = x.astype(np.float64)
+    corr = np.correlate(sig, tpl, mode="valid")
+    energy = np.sqrt(np.convolve(sig ** 2, np.ones(len(tpl)), mode="valid")) + 1e-9
+    score = corr / (energy * np.linalg.norm(tpl))
+    return float(np.argmax(score)) / RATE, float(score.max())
+
+
+def _speech_end_before(env: np.ndarray, t: float, gap_frames: int = 10) -> float:
+    """End of the last loud stretch before time ``t`` (s)."""
+    loud = env > 300
+    i = int(t * RATE / FRAME) - 1
+    while i > 0 and not loud[i]:
+        i -= 1
+    return (i + 1) * FRAME / RATE
+
+
+def test_run_speaks_chimes_and_obeys_spoken_commands(audio_stack, tmp_path):
+    wavs = {}
+    for words in ("stop", "resume", "pain four", "next", "pain two"):
+        audio = np.concatenate([np.zeros(RATE // 5, np.int16), speech_16k(words, USER), np.zeros(RATE // 5, np.int16)])
+        wavs[words] = tmp_path / f"{words.replace(' ', '_')}.wav"
+        write_wav(wavs[words], audio, RATE)
+
+    # A real microphone always hears some room noise; the virtual one is digitally silent between
+    # commands, which no real microphone is.  A quiet noise floor (about -60 dBFS) plays all along.
+    room = tmp_path / "room.wav"
+    write_wav(room, np.random.default_rng(3).normal(0, 30, 120 * RATE).astype(np.int16), RATE)
+
+    env = {**audio_stack._child_env(), "VOICE_COACH_CONFIG_DIR": str(tmp_path / "config"),
+           "VOICE_COACH_DATA_DIR": str(tmp_path / "data"), "PYTHONUNBUFFERED": "1"}
+    mic_stack = dataclasses.replace(audio_stack, speaker_sink=audio_stack.mic_sink)
+    with audio_stack.record_speaker(tmp_path / "speaker.raw") as spk_rec, \
+            mic_stack.record_speaker(tmp_path / "mic.raw") as mic_rec:
+        room_noise = audio_stack.play_into_mic(room, wait=False)
+        coach = CoachProcess(["run", "quick-test", "--engine", "sphinx", "--routines", str(QUICK_ROUTINES),
+                              "--no-journal", "-v", "--rate", "260"], env)
+        try:
+            coach.wait_for("Say stop at any time", timeout=30)
+            time.sleep(1.0)  # one second into the intro: barge in
+            audio_stack.play_into_mic(wavs["stop"])
+            coach.wait_for("Say resume to go on", timeout=10)
+            coach.wait_until_silent()  # answers wait until the coach has finished asking
+            audio_stack.play_into_mic(wavs["resume"])
+            coach.wait_for("how is the pain", timeout=15)
+            coach.wait_until_silent()
+            audio_stack.play_into_mic(wavs["pain four"])
+            coach.wait_for("Left foot, three seconds, begin", timeout=15)
+            coach.wait_for("Say next when you are done", timeout=20)
+            coach.wait_until_silent()
+            audio_stack.play_into_mic(wavs["next"])
+            coach.wait_for("how is the pain", timeout=15)
+            coach.wait_until_silent()
+            audio_stack.play_into_mic(wavs["pain two"])
+            coach.wait_for("routine is complete", timeout=15)
+            rc, err = coach.finish(timeout=20)
+        finally:
+            if coach.proc.poll() is None:
+                coach.proc.kill()
+            room_noise.kill()
+            room_noise.wait()
+    assert rc == 0, err
+    assert "Traceback" not in err, err
+
+    speaker = spk_rec.samples()
+    mic = mic_rec.samples()
+    spk_env, mic_env = _envelope(speaker), _envelope(mic)
+    assert (spk_env > 300).mean() > 0.3, "the coach was hardly audible on the speaker"
+
+    # barge-in: the first command in the mic is "stop"; the coach's intro must go quiet soon after it
+    mic_loud = np.flatnonzero(mic_env > 300)  # the noise floor stays far below this
+    stop_start = mic_loud[0] * FRAME / RATE
+    stop_end = stop_start + len(speech_16k("stop", USER)) / RATE
+    after = spk_env[int(stop_end * RATE / FRAME):]
+    quiet_from = next(i for i in range(len(after) - 5) if (after[i:i + 5] < 100).all()) * FRAME / RATE
+    assert quiet_from < 1.0, f"the coach kept talking {quiet_from:.2f} s after 'stop'"
+
+    # the switch chime comes three seconds (the timer) after "Left foot, three seconds, begin." ended
+    chime_t, score = _chime_at(speaker, "switch")
+    assert score > 0.5, score
+    begin_end = _speech_end_before(spk_env, chime_t)
+    assert 2.8 <= chime_t - begin_end <= 3.35, (chime_t, begin_end)
+    # and the coach answered every command it heard
+    heard_lines = [l for _, l in coach.seen if l.startswith("[heard]")]
+    assert len(heard_lines) >= 5, heard_lines
