@@ -27,7 +27,7 @@ def _field(kind: str, data: Mapping[str, object], key: str, types: tuple[type, .
     value = data[key]
     if value is None and allow_none:
         return None
-    if isinstance(value, bool) and bool not in types or not isinstance(value, types):
+    if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
         raise ValueError(f"journal: {kind} log field {key!r} = {value!r} is not {'/'.join(t.__name__ for t in types)}")
     return value
 
