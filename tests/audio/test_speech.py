@@ -98,3 +98,23 @@ def test_recording_speaker_timed_plays_in_order_and_stops():
         assert spk.spans()[0].end - spk.spans()[0].start == pytest.approx(0.5, abs=0.1)
     finally:
         spk.close()
+
+
+def test_a_pyttsx3_engine_elsewhere_in_the_process_does_not_break_synthesis(tmp_path):
+    import threading
+
+    import pyttsx3
+
+    before = seconds(SENTENCE, SpeechSettings(rate_wpm=200))
+    result = {}
+
+    def other_code_uses_pyttsx3():
+        engine = pyttsx3.init("espeak")
+        engine.save_to_file("hello", str(tmp_path / "other.wav"))
+        engine.runAndWait()
+        result["after"] = seconds(SENTENCE, SpeechSettings(rate_wpm=200))
+
+    worker = threading.Thread(target=other_code_uses_pyttsx3, daemon=True)
+    worker.start()
+    worker.join(20)  # espeak re-initialized asynchronously used to hang here
+    assert result.get("after") == pytest.approx(before, abs=0.01)

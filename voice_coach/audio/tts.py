@@ -54,6 +54,19 @@ def _on_audio(wav, numsamples, events) -> int:
     return 0
 
 
+def _keep_pyttsx3_from_reinitializing() -> None:
+    # espeak can be initialized once per process.  A pyttsx3 engine created later would
+    # re-initialize it in asynchronous mode and break synthesize(); its driver skips that
+    # when told the library is already initialized.
+    try:
+        from pyttsx3.drivers.espeak import EspeakDriver
+
+        EspeakDriver._moduleInitialized = True
+        EspeakDriver._defaultVoice = EspeakDriver._defaultVoice or "en-us"
+    except Exception:
+        pass
+
+
 def _binding():
     """The initialized espeak binding, or None (reason kept in ``_espeak_failed``)."""
     global _espeak, _espeak_rate_hz, _espeak_failed
@@ -66,6 +79,7 @@ def _binding():
                 raise RuntimeError("espeak_Initialize failed")
             binding.SetSynthCallback(_on_audio)
             _espeak, _espeak_rate_hz = binding, rate
+            _keep_pyttsx3_from_reinitializing()
         except Exception as exc:  # missing module or libespeak-ng
             _espeak_failed = f"{type(exc).__name__}: {exc}"
     return _espeak
@@ -90,6 +104,7 @@ def _with_binding(binding, text: str, s: SpeechSettings) -> np.ndarray:
     _select_voice(binding, s.voice or "en-us")
     binding.SetParameter(binding.RATE, s.rate_wpm, 0)  # after the voice: choosing a voice resets it
     _chunks.clear()
+    binding.SetSynthCallback(_on_audio)  # again: a pyttsx3 engine made elsewhere would have replaced it
     binding.Synth(text, flags=binding.CHARS_UTF8 | binding.ENDPAUSE)
     samples = np.frombuffer(b"".join(_chunks), dtype="<i2").astype(np.int16)
     _chunks.clear()
