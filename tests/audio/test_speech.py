@@ -118,3 +118,11 @@ def test_a_pyttsx3_engine_elsewhere_in_the_process_does_not_break_synthesis(tmp_
     worker.start()
     worker.join(20)  # espeak re-initialized asynchronously used to hang here
     assert result.get("after") == pytest.approx(before, abs=0.01)
+
+
+def test_nothing_that_can_speak_is_one_clear_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("VOICE_COACH_TTS_CLI", "1")  # as if pyttsx3/libespeak-ng were missing
+    monkeypatch.setenv("PATH", str(tmp_path))  # and no espeak-ng program either
+    with pytest.raises(AudioError) as info:
+        tts.synthesize("hello")
+    assert "no speech engine" in info.value.message and "apt-get install espeak-ng" in info.value.fix

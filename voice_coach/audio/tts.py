@@ -114,8 +114,8 @@ def _with_binding(binding, text: str, s: SpeechSettings) -> np.ndarray:
 def _with_espeak_cli(text: str, s: SpeechSettings, out: Path) -> None:
     exe = shutil.which("espeak-ng") or shutil.which("espeak")
     if exe is None:
-        raise AudioError("no speech engine: pyttsx3 could not start "
-                         f"({_espeak_failed or 'unknown reason'}) and espeak-ng is not installed",
+        raise AudioError("no speech engine: in-process espeak-ng could not start "
+                         f"({_espeak_failed or 'skipped: VOICE_COACH_TTS_CLI is set'}) and espeak-ng is not installed",
                          "install it: sudo apt-get install espeak-ng")
     cmd = [exe, "-w", str(out), "-s", str(s.rate_wpm), "-v", s.voice or "en-us", "--", text]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
