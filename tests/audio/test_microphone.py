@@ -160,3 +160,19 @@ def test_array_microphone_fast_and_realtime():
     got = np.concatenate([live.read(1.0) for _ in range(20)])  # 0.4 s of audio at double speed
     assert 0.18 <= time.monotonic() - t0 < 0.6  # paced like real audio, never faster
     assert np.array_equal(got[:1600], x[:1600]) and not got[1600:].any()  # then a quiet room
+
+
+def test_wav_microphone_hears_the_file_at_16k(tmp_path):
+    from voice_coach.audio.fake_mic import wav_microphone
+    from voice_coach.audio.wavio import write_wav
+
+    t = np.arange(44100) / 44100
+    stereo = np.stack([8000 * np.sin(2 * np.pi * 600 * t)] * 2, axis=1).astype(np.int16)
+    write_wav(tmp_path / "a.wav", stereo, 44100)
+    mic = wav_microphone(tmp_path / "a.wav")
+    mic.start()
+    got = np.concatenate(list(iter(lambda: mic.read(0), None)))
+    assert len(got) == 16000
+    assert dominant_hz(got, 16000) == pytest.approx(600, abs=3)
+    with pytest.raises(AudioError):
+        wav_microphone(tmp_path / "missing.wav")
