@@ -171,7 +171,10 @@ def test_wav_microphone_hears_the_file_at_16k(tmp_path):
     write_wav(tmp_path / "a.wav", stereo, 44100)
     mic = wav_microphone(tmp_path / "a.wav")
     mic.start()
-    got = np.concatenate(list(iter(lambda: mic.read(0), None)))
+    blocks = []
+    while (block := mic.read(0)) is not None:
+        blocks.append(block)
+    got = np.concatenate(blocks)
     assert len(got) == 16000
     assert dominant_hz(got, 16000) == pytest.approx(600, abs=3)
     with pytest.raises(AudioError):
