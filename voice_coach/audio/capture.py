@@ -56,7 +56,7 @@ class CaptureBackend(Protocol):
 class SoundDeviceBackend:
     """Real capture through python-sounddevice / PortAudio."""
 
-    def __init__(self, block_ms: int = 50, rates: tuple[int, ...] = ()) -> None:
+    def __init__(self, block_ms: int = 20, rates: tuple[int, ...] = ()) -> None:
         self.block_ms = block_ms
         self.rates = rates  # capture rates to try first (tests force 48 kHz through this)
 

@@ -72,7 +72,7 @@ class SoundDeviceMicrophone:
     sample_rate = SAMPLE_RATE_HZ
 
     def __init__(self, device: str = "", *, on_status: Callable[[MicStatus], None] | None = None,
-                 backend: CaptureBackend | None = None, queue_blocks: int = 100,
+                 backend: CaptureBackend | None = None, queue_blocks: int = 250,
                  retry_s: float = 1.0, watchdog_s: float = 2.0) -> None:
         self.device_spec = device
         self.on_status = on_status or (lambda status: None)
