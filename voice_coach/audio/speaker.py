@@ -197,6 +197,9 @@ class SoundDeviceSpeaker(SpeakerBase):
         start = time.monotonic()
         self._span_started(uid, text, start)
         self.last_audio = SpokenAudio(uid, samples, rate, start)
-        played = self.player.play(samples, rate, cancelled=lambda: generation != self._generation)
-        self._span_ended(uid, played.ended_at, played.interrupted)
+        played = None
+        try:
+            played = self.player.play(samples, rate, cancelled=lambda: generation != self._generation)
+        finally:  # a failing speaker must not leave the span open (gates would think we still talk)
+            self._span_ended(uid, played.ended_at if played else time.monotonic(), played is None or played.interrupted)
         return played.interrupted
