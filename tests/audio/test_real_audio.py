@@ -218,9 +218,14 @@ def test_real_stream_loss_and_recovery_when_the_sound_server_dies(tmp_path):
         with activated(first):
             mic = SoundDeviceMicrophone("pulse", on_status=log.append, retry_s=0.3)
             mic.start()
+            ends, errors = [], []
+            spk = SoundDeviceSpeaker(SpeechSettings(rate_wpm=300), device="pulse", on_error=errors.append,
+                                     on_finished=lambda u, i: ends.append((u, i)))
+            spk.start()
             try:
                 assert mic.read(timeout=2.0) is not None
                 stop_audio_stack(first)  # the "unplug"
+                spk.say("Nobody hears this.", 1)
                 deadline = time.monotonic() + 5
                 while not log and time.monotonic() < deadline:
                     mic.read(timeout=0.1)  # keeps answering (None or leftovers), never raises
@@ -233,8 +238,16 @@ def test_real_stream_loss_and_recovery_when_the_sound_server_dies(tmp_path):
                     mic.read(timeout=0.1)
                 assert [s.kind for s in log] == ["lost", "recovered"]
                 assert mic.read(timeout=2.0) is not None
+                # The speaker failed politely while the server was gone and speaks again now.
+                assert ends[:1] == [(1, True)] and len(errors) == 1 and "speaker" in errors[0]
+                spk.say("Back again.", 2)
+                deadline = time.monotonic() + 5
+                while len(ends) < 2 and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                assert ends[1] == (2, False) and len(errors) == 1
             finally:
                 mic.stop()
+                spk.close()
     finally:
         stop_audio_stack(first)
         if second is not None:
