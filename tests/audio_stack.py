@@ -18,6 +18,11 @@ if you build a subprocess environment from scratch.  Sinks: ``vspk`` (the
 speaker; record ``vspk.monitor``) and ``micfeed`` whose monitor is remapped as
 the source ``vmic`` (the microphone).  The test is skipped — with the reason —
 only when ``pulseaudio`` cannot start.  The server is stopped by its PID.
+
+A test that needs its own server (e.g. to kill it as an "unplug") uses
+``start_audio_stack(dir)`` + ``with activated(stack):`` + ``stop_audio_stack(stack)``;
+``activated`` restores the environment and PortAudio's device list afterwards.
+``scripts/pulse-virtual`` starts the same stack from a shell for manual tries.
 """
 
 from __future__ import annotations
