@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         clock = MonotonicClock()
         journal, offered = assembly.open_journal(settings, args.client, stack)
         engine = EngineDriver(library, settings.session, routine_id=args.routine,
-                              resume=assembly.resume_point_of(offered))
+                              resume=assembly.resume_point_of(offered), speech=settings.speech)
         loop = LiveLoop(engine, None, clock, journal=journal)  # speaker set below: it posts to the loop
         if args.text:
             _wire_text(loop, settings, library, stack)

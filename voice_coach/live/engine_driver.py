@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol, Sequence
 
-from voice_coach.config import SessionSettings
+from voice_coach.config import SessionSettings, SpeechSettings
 from voice_coach.session.messages import Action, Event
 
 
@@ -27,9 +27,11 @@ class EngineDriver:
     """The real session engine (voice_coach.session) behind ``SessionDriver``."""
 
     def __init__(self, library: Any, settings: SessionSettings, routine_id: str | None = None,
-                 resume: Any = None) -> None:
+                 resume: Any = None, speech: SpeechSettings | None = None) -> None:
+        """``speech``: the starting rate/volume, so "slower"/"faster" answers match what is heard."""
         self._library = library
         self._settings = settings
+        self._speech = speech
         self._routine_id = routine_id
         self._resume = resume
         self._state: Any = None
@@ -38,7 +40,8 @@ class EngineDriver:
         from voice_coach.session import new_session
 
         self._state, actions = new_session(self._library, self._settings, now,
-                                           routine_id=self._routine_id, resume=self._resume)
+                                           routine_id=self._routine_id, resume=self._resume,
+                                           speech=self._speech)
         return actions
 
     def step(self, event: Event, now: float) -> Sequence[Action]:

@@ -103,7 +103,7 @@ def run_demo(settings: Settings, library, recognizer, speed: float = 1.0, out: T
     speaker = TimelineSpeaker(clock, timeline, settings.speech, speed)
     chimes = TimelineChimes(clock, timeline, settings.audio.chime_volume, speed)
     mic = TimelineMicrophone(recognizer, timeline, USER_VOICE, speed)
-    engine = EngineDriver(demo_library(library), settings.session)
+    engine = EngineDriver(demo_library(library), settings.session, speech=settings.speech)
     loop = DemoLoop(engine, speaker, clock, chimes=chimes, user=DemoUser(time_scale=speed), mic=mic, speed=speed,
                     out=out or sys.stdout)
     result = loop.run()
