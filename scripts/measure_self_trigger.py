@@ -21,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from voice_coach.config import Settings  # noqa: E402
+from voice_coach.live.echo_canceller import EchoCanceller  # noqa: E402
 from voice_coach.live.gate import SpeechGate  # noqa: E402
 from voice_coach.live.self_trigger import barge_in_check, coach_texts, measure  # noqa: E402
 from voice_coach.recognition.factory import choose_engine, make_recognizer  # noqa: E402
@@ -46,28 +47,31 @@ def main() -> int:
     print(f"engine: {choice.describe()}", flush=True)
     print(f"coach sentences: {len(texts)} ({sum(len(t.split()) for t in texts)} words)", flush=True)
 
-    started = time.monotonic()
-    report = measure(texts, new_recognizer(), gate=SpeechGate(),
-                     progress=lambda n, total: print(f"\r  fed {n}/{total}", end="", file=sys.stderr, flush=True))
-    print(file=sys.stderr)
-    print(f"audio fed: {report.audio_s / 60:.1f} min in {time.monotonic() - started:.0f} s")
-    print(f"raw recognizer commands: {report.raw} {dict(report.by_intent())}")
-    for d in report.decisions:
-        mark = "ACCEPTED" if d.accepted else "ignored "
-        ratio = "-" if d.loudness_ratio is None else f"{d.loudness_ratio:.2f}"
-        print(f"  {mark} {d.intent:<12} heard {d.text!r:<22} ratio {ratio:<5} ({d.verdict}) in: {d.during[:70]!r}")
-    print(f"commands accepted by the gate: {len(report.accepted)} (target 0)")
-
-    barge = []
-    if args.barge_in:
-        long_texts = [t for t in texts if len(t.split()) >= 8][: args.barge_in]
-        for ratio in (1.0, 2.0, 4.0):
-            b = barge_in_check(long_texts, new_recognizer, ratio)
-            barge.append(b)
-            lat = sorted(b.latencies_s)
-            p50 = f"{lat[len(lat) // 2] * 1000:.0f} ms" if lat else "-"
-            print(f"barge-in at {ratio:g}x echo level: recognized {b.recognized}/{b.tried}, "
-                  f"accepted by the gate {b.accepted}/{b.tried}, decision p50 {p50} after the words")
+    reports, barge = {}, []
+    for aec in (False, True):
+        label = "with echo cancellation" if aec else "without echo cancellation"
+        started = time.monotonic()
+        report = measure(texts, new_recognizer(), gate=SpeechGate(), echo_canceller=EchoCanceller() if aec else None,
+                         progress=lambda n, total: print(f"\r  fed {n}/{total}", end="", file=sys.stderr, flush=True))
+        reports[label] = report
+        print(file=sys.stderr)
+        print(f"{label}: audio fed {report.audio_s / 60:.1f} min in {time.monotonic() - started:.0f} s")
+        print(f"  raw recognizer commands: {report.raw} {dict(report.by_intent())}")
+        for d in report.decisions:
+            mark = "ACCEPTED" if d.accepted else "ignored "
+            ratio = "-" if d.loudness_ratio is None else f"{d.loudness_ratio:.2f}"
+            print(f"  {mark} {d.intent:<12} heard {d.text!r:<22} ratio {ratio:<5} ({d.verdict}) in: {d.during[:60]!r}")
+        print(f"  commands accepted by the gate: {len(report.accepted)} (target 0)")
+        if args.barge_in:
+            long_texts = [t for t in texts if len(t.split()) >= 8][: args.barge_in]
+            shared = EchoCanceller() if aec else None
+            for ratio in (1.0, 2.0, 4.0):
+                b = barge_in_check(long_texts, new_recognizer, ratio, echo_canceller=shared)
+                barge.append((label, b))
+                lat = sorted(b.latencies_s)
+                p50 = f"{lat[len(lat) // 2] * 1000:.0f} ms" if lat else "-"
+                print(f"  barge-in at {ratio:g}x echo level: recognized {b.recognized}/{b.tried}, "
+                      f"accepted by the gate {b.accepted}/{b.tried}, decision p50 {p50} after the words")
 
     if args.markdown:
         print()
@@ -76,13 +80,14 @@ def main() -> int:
         print(f"| engine | {choice.describe()} |")
         print(f"| coach sentences (all routines, engine replies included) | {report.utterances} "
               f"({report.audio_s / 60:.1f} min of speech) |")
-        print(f"| raw recognizer commands on the coach's speech | {report.raw} "
-              f"({', '.join(f'{k} {v}' for k, v in sorted(report.by_intent().items())) or 'none'}) |")
-        print(f"| **commands accepted after gating** | **{len(report.accepted)}** |")
-        for b in barge:
-            print(f"| barge-in over speech at {b.ratio:g}× echo level: accepted | {b.accepted}/{b.tried} "
+        for label, r in reports.items():
+            print(f"| raw recognizer commands on the coach's speech, {label} | {r.raw} "
+                  f"({', '.join(f'{k} {v}' for k, v in sorted(r.by_intent().items())) or 'none'}) |")
+            print(f"| **commands accepted after gating, {label}** | **{len(r.accepted)}** |")
+        for label, b in barge:
+            print(f"| barge-in over speech at {b.ratio:g}× echo level, {label}: accepted | {b.accepted}/{b.tried} "
                   f"(recognized {b.recognized}) |")
-    return 0 if not report.accepted else 1
+    return 0 if not any(r.accepted for r in reports.values()) else 1
 
 
 if __name__ == "__main__":

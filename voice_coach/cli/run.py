@@ -16,6 +16,7 @@ from voice_coach.config import Settings, load_settings, override
 from voice_coach.errors import AudioError
 from voice_coach.live import assembly
 from voice_coach.live.clock import MonotonicClock
+from voice_coach.live.echo_canceller import EchoCanceller
 from voice_coach.live.engine_driver import EngineDriver
 from voice_coach.live.listener import CommandListener
 from voice_coach.live.loop import LiveLoop
@@ -127,7 +128,8 @@ def _wire_audio(loop: LiveLoop, settings: Settings, library, stack: ExitStack) -
     watch = assembly.MicWatch(loop.post)
     mic = SoundDeviceMicrophone(settings.audio.input_device, on_status=watch)
     listener = CommandListener(mic, recognizer, loop.post, loop.clock.now, played=speaker.played,
-                               decision_delay_s=loop.gate.settings.decision_delay_s)
+                               decision_delay_s=loop.gate.settings.decision_delay_s,
+                               echo_canceller=EchoCanceller())
     watch.listener = listener
     mic.start()  # AudioError (listing input devices) when it cannot open
     stack.callback(mic.stop)

@@ -7,6 +7,10 @@ the way to the loop:
 * **Clock time of the words.**  A recognizer reports the *audio position* of
   its decision; each block's read time anchors audio positions to the loop
   clock, so the gate can tell whether the words overlapped the coach's speech.
+* **Echo cancellation.**  With an ``EchoCanceller`` the coach's known audio
+  is subtracted from the microphone before the recognizer hears it, so a
+  therapist's "stop" stands alone instead of being buried in the coach's
+  sentence.
 * **Loudness against the known echo.**  The coach knows what it played.  While
   it speaks, the microphone level is compared block by block with the level
   of the played audio, which gives the echo gain of the room (learned outside
@@ -58,6 +62,34 @@ class PlayedAudio:
             return 0.0
         chunk = self.samples[i0:i1].astype(np.float64)
         return float(np.sqrt(np.mean(chunk ** 2)))
+
+
+class ReferenceTrack:
+    """The coach's played audio as 16 kHz samples on the loop clock (the canceller's reference)."""
+
+    def __init__(self, played: Callable[[], list["PlayedAudio"]]) -> None:
+        self.played = played
+        self._cache: dict[int, np.ndarray] = {}
+
+    def _at_16k(self, p: "PlayedAudio") -> np.ndarray:
+        key = id(p.samples)
+        if key not in self._cache:
+            from voice_coach.audio.wavio import resample
+
+            x = p.samples if p.rate == SAMPLE_RATE_HZ else resample(p.samples, p.rate, SAMPLE_RATE_HZ)
+            self._cache = {**dict(list(self._cache.items())[-4:]), key: x.astype(np.float64)}
+        return self._cache[key]
+
+    def samples(self, t0: float, n: int) -> np.ndarray:
+        out = np.zeros(n)
+        for p in self.played():
+            x = self._at_16k(p)
+            i0 = int(round((t0 - p.start) * SAMPLE_RATE_HZ))
+            stop = len(x) if p.end is None else min(len(x), int((p.end - p.start) * SAMPLE_RATE_HZ))
+            a, b = max(i0, 0), min(i0 + n, stop)
+            if b > a:
+                out[a - i0:b - i0] += x[a:b]
+        return out
 
 
 def _loud_half_mean(levels: list[float]) -> float:
@@ -117,7 +149,7 @@ class CommandListener:
 
     def __init__(self, source: BlockSource, recognizer: Recognizer, post: Callable[[InboxItem], None],
                  now: Callable[[], float], played: Callable[[], list[PlayedAudio]] = lambda: [],
-                 decision_delay_s: float = 0.25, words_s: float = 0.6) -> None:
+                 decision_delay_s: float = 0.25, words_s: float = 0.6, echo_canceller=None) -> None:
         self.source = source
         self.recognizer = recognizer
         self.post = post
@@ -126,6 +158,9 @@ class CommandListener:
         self.decision_delay_s = decision_delay_s
         self.words_s = words_s
         self.meter = LevelMeter()
+        self.canceller = echo_canceller
+        self.reference = ReferenceTrack(played)
+        self._mic_buffer = np.zeros(0, np.float64)
         self._fed = 0  # samples fed to the recognizer so far
         self._stopping = threading.Event()
         self._reset_requested = threading.Event()
@@ -155,9 +190,32 @@ class CommandListener:
         if self._reset_requested.is_set():
             self._reset_requested.clear()
             self.recognizer.reset()
+        if self.canceller is not None:
+            block, end_t = self._cancel_echo(block, end_t)
+            if not len(block):
+                return []
         self.meter.add(block, end_t)
         self._fed += len(block)
         return [self._to_item(h, end_t) for h in self.recognizer.accept(block)]
+
+    def _cancel_echo(self, block: np.ndarray, end_t: float) -> tuple[np.ndarray, float]:
+        """Cleaned whole canceller blocks (and the clock time their last sample was heard)."""
+        from voice_coach.live.echo_canceller import BLOCK
+
+        self._mic_buffer = np.concatenate([self._mic_buffer, block.astype(np.float64)])
+        usable = len(self._mic_buffer) // BLOCK * BLOCK
+        if not usable:
+            return np.zeros(0, np.int16), end_t
+        held_back = len(self._mic_buffer) - usable
+        out_end_t = end_t - held_back / SAMPLE_RATE_HZ
+        first_t = out_end_t - usable / SAMPLE_RATE_HZ
+        cleaned = []
+        for i in range(0, usable, BLOCK):
+            ref = self.reference.samples(first_t + i / SAMPLE_RATE_HZ, BLOCK)
+            cleaned.append(self.canceller.process(self._mic_buffer[i:i + BLOCK], ref))
+        self._mic_buffer = self._mic_buffer[usable:]
+        out = np.clip(np.concatenate(cleaned), -32768, 32767).astype(np.int16)
+        return out, out_end_t
 
     def request_reset(self) -> None:
         """Drop half-heard audio before the next block (e.g. after the microphone came back)."""

@@ -146,18 +146,44 @@ class SelfTriggerReport:
         return Counter(d.intent for d in self.decisions)
 
 
+def room_impulse_response(seed: int = 5) -> np.ndarray:
+    """A small treatment room: direct sound after 30 ms at half level, then a 0.25 s reverberant tail."""
+    rng = np.random.default_rng(seed)
+    n = int(0.3 * SAMPLE_RATE_HZ)
+    h = np.zeros(n)
+    d = int(0.03 * SAMPLE_RATE_HZ)
+    h[d] = 0.5
+    t = np.arange(n - d - 1) / SAMPLE_RATE_HZ
+    h[d + 1:] = 0.08 * rng.normal(size=len(t)) * np.exp(-t / 0.06)
+    return h
+
+
+_RIR = room_impulse_response()
+
+
+def echo_of(played: np.ndarray) -> np.ndarray:
+    """What the microphone hears of ``played`` in that room."""
+    return np.convolve(played.astype(np.float64), _RIR)[: len(played)]
+
+
 def _room(samples: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.clip(samples + rng.normal(0.0, ROOM_NOISE_RMS, len(samples)), -32768, 32767).astype(np.int16)
 
 
 def measure(texts: list[str], recognizer, speech: SpeechSettings | None = None, gate: SpeechGate | None = None,
-            progress: Callable[[int, int], None] | None = None) -> SelfTriggerReport:
-    """Feed the coach's ``texts`` as one stream to ``recognizer``; judge every decision with the gate."""
+            progress: Callable[[int, int], None] | None = None, echo_canceller=None) -> SelfTriggerReport:
+    """Feed the coach's ``texts`` as one stream to ``recognizer``; judge every decision with the gate.
+
+    The microphone hears the coach through ``echo_of`` (a room) at full level —
+    the worst case — plus room noise; with ``echo_canceller`` the listener
+    subtracts the known played audio first, as ``voice-coach run`` does.
+    """
     gate = gate or SpeechGate()
     rng = np.random.default_rng(1)
     played: list[PlayedAudio] = []
     listener = CommandListener(source=None, recognizer=recognizer, post=lambda item: None, now=lambda: 0.0,
-                               played=lambda: played[-3:], decision_delay_s=gate.settings.decision_delay_s)
+                               played=lambda: played[-3:], decision_delay_s=gate.settings.decision_delay_s,
+                               echo_canceller=echo_canceller)
     report = SelfTriggerReport()
     t = 0.0
 
@@ -177,7 +203,7 @@ def measure(texts: list[str], recognizer, speech: SpeechSettings | None = None, 
         start = t
         played.append(PlayedAudio(start, clean, SAMPLE_RATE_HZ))
         gate.speech_started(start)
-        feed(_room(clean, rng), text)  # the worst case: the microphone hears the coach at full level
+        feed(_room(echo_of(clean), rng), text)  # the worst case: the microphone hears the coach at full level
         gate.speech_ended(t)
         feed(_room(np.zeros(int(GAP_S * SAMPLE_RATE_HZ), np.int16), rng), text)
         report.utterances += 1
@@ -197,8 +223,13 @@ class BargeInReport:
 
 
 def barge_in_check(texts: list[str], recognizer_factory, ratio: float, words: tuple[str, ...] = ("stop", "pause", "next"),
-                   user_voice: SpeechSettings | None = None, gate: SpeechGate | None = None) -> BargeInReport:
-    """Mix a therapist's command over each coach utterance (1 s in) at ``ratio`` × the echo level."""
+                   user_voice: SpeechSettings | None = None, gate: SpeechGate | None = None,
+                   echo_canceller=None) -> BargeInReport:
+    """Mix a therapist's command over each coach utterance (1 s in) at ``ratio`` × the echo level.
+
+    One ``echo_canceller`` (if given) serves all trials, as in a session where
+    the room stays the same.
+    """
     gate_settings = (gate or SpeechGate()).settings
     rng = np.random.default_rng(2)
     user_voice = user_voice or SpeechSettings(voice="en-us+m3", rate_wpm=150)
@@ -206,7 +237,7 @@ def barge_in_check(texts: list[str], recognizer_factory, ratio: float, words: tu
     commands = {w: synthesize_16k(w, user_voice) for w in words}
     for n, text in enumerate(texts):
         coach_clean = synthesize_16k(text, None)
-        coach = coach_clean.astype(np.float64)
+        coach = echo_of(coach_clean)
         word = words[n % len(words)]
         user = commands[word].astype(np.float64)
         at = SAMPLE_RATE_HZ  # the therapist speaks one second into the coach's sentence
@@ -224,7 +255,8 @@ def barge_in_check(texts: list[str], recognizer_factory, ratio: float, words: tu
         gate.speech_started(offset / SAMPLE_RATE_HZ)
         gate.speech_ended((offset + len(coach)) / SAMPLE_RATE_HZ)
         listener = CommandListener(None, recognizer_factory(), lambda item: None, lambda: 0.0,
-                                   played=lambda: played, decision_delay_s=gate_settings.decision_delay_s)
+                                   played=lambda: played, decision_delay_s=gate_settings.decision_delay_s,
+                                   echo_canceller=echo_canceller)
         words_end = (offset + at + len(user)) / SAMPLE_RATE_HZ
         report.tried += 1
         t, got, ok = 0.0, False, False
