@@ -1,0 +1,1 @@
+"""Offline speech-recognition evaluation: synthetic voices, noise, scoring."""

@@ -1,0 +1,84 @@
+"""Synthesize test speech offline with espeak-ng and flite, as 16 kHz mono int16.
+
+Used by the evaluation harness (scripts/eval_recognition.py) and by the
+recognizer tests, which synthesize their audio at test time instead of
+shipping recordings.  Results are cached on disk by (voice, text) because the
+harness synthesizes thousands of utterances.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import tempfile
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+SAMPLE_RATE_HZ = 16000
+
+
+@dataclass(frozen=True)
+class Voice:
+    """One synthetic speaker.
+
+    engine: "espeak" or "flite".
+    name: espeak-ng voice with optional variant ("en-gb+f2") or flite voice ("slt").
+    rate_wpm / pitch: espeak-ng only (flite ignores them).
+    """
+
+    engine: str
+    name: str
+    rate_wpm: int = 160
+    pitch: int = 50
+
+    @property
+    def label(self) -> str:
+        if self.engine == "flite":
+            return f"flite:{self.name}"
+        return f"espeak:{self.name}@{self.rate_wpm}/{self.pitch}"
+
+
+def available(engine: str) -> bool:
+    """True when the synthesizer program (and sox, for resampling) is installed."""
+    program = {"espeak": "espeak-ng", "flite": "flite"}[engine]
+    return shutil.which(program) is not None and shutil.which("sox") is not None
+
+
+def _read_wav_int16(path: Path) -> np.ndarray:
+    with wave.open(str(path), "rb") as wav:
+        if wav.getsampwidth() != 2 or wav.getnchannels() != 1 or wav.getframerate() != SAMPLE_RATE_HZ:
+            raise ValueError(f"{path}: expected 16-bit mono {SAMPLE_RATE_HZ} Hz after sox")
+        return np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16).copy()
+
+
+def synthesize(text: str, voice: Voice, cache_dir: Path | None = None) -> np.ndarray:
+    """Speak ``text`` with ``voice``; returns 16 kHz mono int16 samples.
+
+    Raises RuntimeError when the synthesizer fails (callers decide whether to skip).
+    """
+    key = hashlib.sha1(f"{voice.label}|{text}".encode()).hexdigest()[:20]
+    cached = cache_dir / f"{key}.wav" if cache_dir else None
+    if cached is not None and cached.exists():
+        return _read_wav_int16(cached)
+    with tempfile.TemporaryDirectory(prefix="vc-synth-") as tmp:
+        raw, out = Path(tmp) / "raw.wav", Path(tmp) / "out.wav"
+        if voice.engine == "espeak":
+            cmd = ["espeak-ng", "-v", voice.name, "-s", str(voice.rate_wpm), "-p", str(voice.pitch),
+                   "-w", str(raw), text]
+        elif voice.engine == "flite":
+            cmd = ["flite", "-voice", voice.name, "-t", text, "-o", str(raw)]
+        else:
+            raise ValueError(f"unknown synthesizer {voice.engine!r}")
+        subprocess.run(cmd, check=True, capture_output=True, timeout=60)
+        # sox resamples with a proper anti-aliasing filter; -G avoids clipping.
+        subprocess.run(["sox", "-G", str(raw), "-r", str(SAMPLE_RATE_HZ), "-c", "1", "-b", "16", str(out)],
+                       check=True, capture_output=True, timeout=60)
+        samples = _read_wav_int16(out)
+        if cached is not None:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(out, cached)
+    return samples
