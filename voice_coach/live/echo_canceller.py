@@ -8,12 +8,17 @@ therapist's voice and the room noise.  Without it the recognizer hears one
 long stretch of speech (coach + therapist) and cannot pick a "stop" out of it.
 
 Block size 256 samples (16 ms at 16 kHz), 16 partitions: echo paths up to
-~0.25 s long.  Cost: two FFTs of 512 points and 16 complex multiply-adds per
-block — a few percent of a Raspberry Pi core.
+~0.25 s long.  Cost: a few FFTs of 512 points per block — a few percent of
+a Raspberry Pi core.
 
-Adaptation pauses when nothing is playing (there is nothing to learn) and is
-slowed when the microphone is much louder than the filter's echo estimate
-(double talk: the therapist is speaking), so a command does not untrain it.
+Two filters (the classic "two-path" canceller): a background filter adapts on
+every block where the coach is audible; the foreground filter, whose output is
+used, takes the background's coefficients only when they remove clearly more
+than it does itself.  So the therapist talking over the coach (which throws
+any adaptive filter off) never reaches the output, and with no echo at all
+(a far speaker, a headset) the output is the microphone, untouched — a faint
+learned copy of the coach's voice would otherwise confuse the recognizer's
+speech detection.
 """
 
 from __future__ import annotations
@@ -29,14 +34,21 @@ class EchoCanceller:
         self.p = partitions
         self.step = step
         bins = block + 1
-        self._w = np.zeros((partitions, bins), np.complex128)  # filter, per partition
+        self._bg = np.zeros((partitions, bins), np.complex128)  # background filter (always adapting)
+        self._fg = np.zeros((partitions, bins), np.complex128)  # foreground filter (used for output)
         self._x = np.zeros((partitions, bins), np.complex128)  # reference spectra, newest first
         self._ref_prev = np.zeros(block)
-        self._power = np.full(bins, 1e4)  # smoothed reference power per bin
-        self.active_blocks = 0  # blocks with a reference playing (for reports)
+        self._power: np.ndarray | None = None  # smoothed reference power per bin
+        self._e_bg = self._e_fg = self._e_mic = 0.0  # smoothed energies: errors and microphone
+        self.active_blocks = 0  # blocks with the coach audible (for reports)
+        self.copies = 0  # times the foreground took the background's filter
 
     def reset(self) -> None:
-        self._w[:] = 0
+        self._bg[:] = 0
+        self._fg[:] = 0
+
+    def _echo(self, w: np.ndarray) -> np.ndarray:
+        return np.fft.irfft((w * self._x).sum(axis=0))[self.n:]
 
     def process(self, mic: np.ndarray, ref: np.ndarray) -> np.ndarray:
         """One block: ``mic`` and the played ``ref`` (same length ``BLOCK``, float or int16) -> cleaned mic."""
@@ -47,21 +59,28 @@ class EchoCanceller:
         self._ref_prev = ref
         self._x = np.roll(self._x, 1, axis=0)
         self._x[0] = spectrum
-        echo = np.fft.irfft((self._w * self._x).sum(axis=0))[n:]
-        error = mic - echo
-        ref_energy = float(np.dot(ref, ref))
-        if ref_energy > n * 100.0 ** 2:  # something audible is playing: learn the echo path
-            self.active_blocks += 1
-            self._power = 0.9 * self._power + 0.1 * (np.abs(self._x) ** 2).sum(axis=0)
-            mic_energy = float(np.dot(mic, mic))
-            echo_energy = float(np.dot(echo, echo))
-            mu = self.step
-            if self.active_blocks > 20 and mic_energy > 4.0 * echo_energy + n * 300.0 ** 2:
-                mu *= 0.05  # double talk: someone speaks over the coach
-            err_spec = np.fft.rfft(np.concatenate([np.zeros(n), error]))
-            grad = np.conj(self._x) * err_spec / (self._power + 1e-6)
-            # Gradient constraint: keep each partition a causal, block-long filter.
-            g = np.fft.irfft(grad, axis=1)
-            g[:, n:] = 0
-            self._w += mu * np.fft.rfft(g, axis=1)
-        return error
+        out = mic - self._echo(self._fg)
+        if float(np.dot(ref, ref)) <= n * 100.0 ** 2:
+            return out  # nothing audible playing: nothing to learn
+        self.active_blocks += 1
+        err = mic - self._echo(self._bg)
+        power = (np.abs(self._x) ** 2).sum(axis=0)
+        self._power = power if self._power is None else 0.9 * self._power + 0.1 * power
+        err_spec = np.fft.rfft(np.concatenate([np.zeros(n), err]))
+        # Bins where the coach's voice has almost no energy must not get huge steps: regularize
+        # with a share of the mean power.
+        grad = np.conj(self._x) * err_spec / (self._power + 0.05 * float(self._power.mean()) + 1.0)
+        g = np.fft.irfft(grad, axis=1)
+        g[:, n:] = 0  # gradient constraint: each partition stays a causal, block-long filter
+        self._bg += self.step * np.fft.rfft(g, axis=1)
+
+        a = 0.8  # ~80 ms memory for the comparison
+        self._e_bg = a * self._e_bg + (1 - a) * float(np.dot(err, err))
+        self._e_fg = a * self._e_fg + (1 - a) * float(np.dot(out, out))
+        self._e_mic = a * self._e_mic + (1 - a) * float(np.dot(mic, mic))
+        if self._e_bg < 0.5 * self._e_fg and self._e_bg < 0.5 * self._e_mic:
+            self._fg = self._bg.copy()  # the background clearly cancels more: use it
+            self.copies += 1
+        elif self._e_bg > 4.0 * self._e_mic:
+            self._bg = self._fg.copy()  # the background went astray (double talk): start again from the good one
+        return out

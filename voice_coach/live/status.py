@@ -53,9 +53,13 @@ class Glance:
     @classmethod
     def of(cls, view: Any) -> "Glance":
         remaining = _field(view, "remaining_s", "time_left_s", "seconds_left")
+        step = str(_field(view, "step_title", "step") or "—")
+        number, count = _field(view, "step_number"), _field(view, "step_count")
+        if number is not None and count is not None and step != "—":
+            step = f"{step} ({number} of {count})"
         return cls(
             routine=str(_field(view, "routine_title", "routine", "routine_id") or "—"),
-            step=str(_field(view, "step_title", "step") or "—"),
+            step=step,
             foot=str(_field(view, "foot") or "—"),
             remaining_s=float(remaining) if isinstance(remaining, (int, float)) else None,
             paused=bool(_field(view, "paused")),
