@@ -13,7 +13,7 @@ from voice_coach.audio.wavio import read_wav
 
 from tests.live.cli_helpers import ROOT, no_sound_env
 
-SPEED = 4
+SPEED = 2
 
 
 def _at(line: str) -> float:

@@ -190,11 +190,13 @@ class CommandListener:
         if self._reset_requested.is_set():
             self._reset_requested.clear()
             self.recognizer.reset()
+        # Loudness is judged on the raw microphone: the canceller's residual changes as it
+        # learns, which would make "louder than the echo" a moving target.
+        self.meter.add(block, end_t)
         if self.canceller is not None:
             block, end_t = self._cancel_echo(block, end_t)
             if not len(block):
                 return []
-        self.meter.add(block, end_t)
         self._fed += len(block)
         return [self._to_item(h, end_t) for h in self.recognizer.accept(block)]
 

@@ -78,7 +78,7 @@ class DemoLoop(LiveLoop):
             self.clock.at(at, HeardCommand(command=heard.command, heard_at=at, text=heard.text,
                                            confidence=heard.confidence))
         if decisions:
-            self.user.heard()
+            self.user.heard()  # (a gate may still ignore it: see _note)
             self.demo.heard.append(words)
         else:
             self.demo.missed.append(words)
@@ -95,6 +95,9 @@ class DemoLoop(LiveLoop):
     def _note(self, kind: str, text: str) -> None:
         if kind in ("heard", "ignored", "chime"):
             self._print(f"{kind}:", text)
+        if kind == "ignored":
+            # Said while the coach was talking: say it again once it has had a moment.
+            self._schedule(self.user.missed(self.clock.now()))
 
 
 def run_demo(settings: Settings, library, recognizer, speed: float = 1.0, out: TextIO | None = None) -> DemoResult:

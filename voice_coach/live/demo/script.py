@@ -37,7 +37,7 @@ DEMO_SCRIPT: tuple[DemoLine, ...] = (
 class DemoUser:
     """Follows the script: told what the coach starts/ends saying, answers with ``(at, words)`` cues."""
 
-    def __init__(self, script: tuple[DemoLine, ...] = DEMO_SCRIPT, retries: int = 2, retry_after_s: float = 2.5,
+    def __init__(self, script: tuple[DemoLine, ...] = DEMO_SCRIPT, retries: int = 4, retry_after_s: float = 2.5,
                  time_scale: float = 1.0) -> None:
         """``time_scale``: clock seconds per real second (the demo's speed), so reaction times stay human."""
         self.script = list(script)
@@ -73,8 +73,7 @@ class DemoUser:
         return at, line.words[0]
 
     def heard(self) -> None:
-        """The recognizer caught the last words."""
-        self._pending = None
+        """The recognizer caught the last words (kept until the loop accepts them: see ``missed``)."""
 
     def missed(self, at: float) -> tuple[float, str] | None:
         """The recognizer did not catch the last words: say them again (another phrasing) or give up."""
