@@ -8,8 +8,10 @@ to FILE.wav with ``--out``, else to the speakers, else is printed only.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+from pathlib import Path
 
 from voice_coach.cli.run import load_routines, settings_from_args
 from voice_coach.errors import ConfigError
@@ -34,6 +36,11 @@ def run(args: argparse.Namespace) -> int:
 
     if not 0.5 <= args.speed <= 100:
         raise ConfigError(f"--speed {args.speed:g} is out of range", "use a speed between 0.5 and 100, e.g. --speed 4")
+    if args.out:
+        folder = Path(args.out).expanduser().resolve().parent
+        if not folder.is_dir() or not os.access(folder, os.W_OK):
+            raise ConfigError(f"cannot write {args.out}: the folder {folder} does not exist or is not writable",
+                              "give --out a file in a folder you can write to, e.g. --out demo.wav")
     args.routine = None
     settings = settings_from_args(args)
     library = load_routines(args)
