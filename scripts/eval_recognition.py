@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import resource
 import subprocess
 import sys
@@ -30,7 +31,7 @@ import tempfile
 import time
 import wave
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -99,8 +100,6 @@ def run_stream(job: Job) -> StreamResult:
     items = [(t, c) for t, c in corpus.select_commands(g, job.voice_index, job.per_intent, job.stop_repeats,
                                                          seed=job.split)]
     items += [(s, None) for s in corpus.sentences_for(job.split)]
-    import random
-
     random.Random(f"{job.split}/{job.voice.label}").shuffle(items)
     seed = abs(hash((job.split, job.voice.label, job.condition.label))) % (2**31)
     audio, trials = corpus.build_stream(items, job.voice, job.condition, job.split, seed, cache)

@@ -6,11 +6,12 @@
 
 Every complete grammar result the recognizer produced is one example:
 positive when it is the command that was said, negative otherwise (chatter
-forced onto a command, or the wrong command).  A logistic regression over
-``Evidence.features()`` is fitted (L2-regularized Newton steps), then the
-acceptance threshold is the lowest one whose share of accepted negatives stays
-under ``--max-false``.  Held-out rows, if present, are only reported, never fitted.
-Prints the ``RejectionPolicy(...)`` to paste into sphinx_rejection.py.
+forced onto a command, or with --sentences-only only chatter).  Two models are
+fitted and their trade-off printed: a logistic regression over
+``Evidence.features()`` (measured, not used: the cues are not linearly
+separable enough) and per-cue limits ("box", greedy tightening until at most
+``--max-false`` of the negatives pass), which is what ``RejectionPolicy`` uses.
+Held-out rows, if present, are only reported, never fitted.
 """
 
 from __future__ import annotations

@@ -122,6 +122,10 @@ class SphinxLexicon:
                 lines.append(f"{head} {' '.join(phones)}")
         return "\n".join(lines) + "\n"
 
+    def phones_of(self, text: str) -> list[str]:
+        """The phones of a phrase, first pronunciation of each word."""
+        return [p for w in text.split() for p in self.pronunciations[w][0]]
+
     def phone_count(self, text: str) -> int:
         """Phones in the shortest pronunciation of a phrase (for duration checks)."""
         return sum(min(len(p) for p in self.pronunciations[w]) for w in text.split())

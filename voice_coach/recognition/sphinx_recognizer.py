@@ -28,10 +28,10 @@ import pocketsphinx
 from voice_coach.errors import RecognizerError
 from voice_coach.grammar import Grammar
 from voice_coach.grammar.sphinx_grammar import SphinxLexicon, jsgf_for_phrases, model_dir
-from voice_coach.recognition.base import SAMPLE_RATE_HZ, Heard
+from voice_coach.recognition.base import Heard
 from voice_coach.recognition.endpoint import FRAME_S, FRAME_SAMPLES
 from voice_coach.recognition.noise_suppression import NoiseSuppressor, suppression_available
-from voice_coach.recognition.sphinx_rejection import Evidence, RejectionPolicy, is_filler
+from voice_coach.recognition.sphinx_rejection import Evidence, RejectionPolicy
 from voice_coach.recognition.sphinx_vad import SpeechGate, frame_levels_db
 
 _GRAMMAR_SEARCH = "commands"
@@ -39,6 +39,7 @@ _PHONE_SEARCH = "phones"
 # Decisions are taken on 30 ms steps whatever the caller's chunk size, so
 # results do not depend on how the audio was chunked.
 _STEP_FRAMES = 3
+_NON_PHONES = frozenset({"SIL", "+NSN+", "+SPN+"})  # silence and noise units of the phone loop
 DEFAULT_NOISE_SUPPRESSION = 3
 
 
@@ -282,10 +283,10 @@ class SphinxRecognizer:
             return float("-inf")
         return float(self._logmath.log(hyp.score))
 
-    def _phone_decode(self, audio: np.ndarray) -> tuple[float, list[tuple[int, int]]]:
+    def _phone_decode(self, audio: np.ndarray) -> tuple[float, list[tuple[str, int, int]]]:
         """Unconstrained phone-loop decode of the same audio: the competitor.
 
-        Returns its path score and the (start, end) frames of every non-silence phone.
+        Returns its path score and (phone, start, end) for every non-silence phone.
         """
         decoder = self._decoder
         decoder.activate_search(_PHONE_SEARCH)
@@ -294,18 +295,11 @@ class SphinxRecognizer:
             decoder.process_raw(audio.tobytes(), False, False)
             decoder.end_utt()
             hyp = decoder.hyp()
-            phones = [(s.start_frame, s.end_frame) for s in decoder.seg() if s.word != "SIL"] if hyp else []
+            phones = [(s.word, s.start_frame, s.end_frame) for s in decoder.seg()
+                      if s.word not in _NON_PHONES] if hyp else []
         finally:
             decoder.activate_search(_GRAMMAR_SEARCH)
         return self._raw_score(hyp), phones
-
-
-def _word_span(segments) -> tuple[int, int] | None:
-    """First and last frame of the non-filler words of a (partial) hypothesis."""
-    spoken = [(s.start_frame, s.end_frame) for s in segments if not is_filler(s.word)]
-    if not spoken:
-        return None
-    return spoken[0][0], spoken[-1][1]
 
 
 def _make_decoder(lexicon: SphinxLexicon, jsgf: str) -> pocketsphinx.Decoder:
