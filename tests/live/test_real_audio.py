@@ -89,7 +89,7 @@ def test_run_speaks_chimes_and_obeys_spoken_commands(audio_stack, tmp_path):
                               "--no-journal", "-v", "--rate", "260"], env)
         played: list[str] = []
 
-        def say(phrasings: tuple[str, ...], expect: str, tries: int = 4, timeout: float = 6.0) -> None:
+        def say(phrasings: tuple[str, ...], expect: str, tries: int = 4, timeout: float = 4.0) -> None:
             """Say it into the mic until the coach answers with ``expect``.
 
             A person who is not understood says it again, in other words; the test is about the
