@@ -23,8 +23,11 @@ class DemoLine:
 DEMO_SCRIPT: tuple[DemoLine, ...] = (
     DemoLine("routine name", ("start heel routine", "start heel spur routine")),
     DemoLine("how is the pain", ("pain four", "pain level four")),
-    DemoLine("yes or no", ("no", "nope")),
-    DemoLine("yes or no", ("no", "nope")),
+    # "yes" to both safety questions shows the coach's safety advice and its "continue?" question.
+    DemoLine("yes or no", ("yes", "yeah")),
+    DemoLine("yes or no", ("yes", "yeah")),
+    DemoLine("yes or no", ("yes", "yeah")),
+    DemoLine("yes or no", ("yes", "yeah")),
     DemoLine("left foot", ("how much time is left", "time left", "how long left")),
     DemoLine("right foot", ("pause", "wait"), delay_s=3.0),
     DemoLine("say resume", ("resume", "continue"), delay_s=2.0),
