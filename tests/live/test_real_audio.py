@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+import warnings
 
 import numpy as np
 import pytest
@@ -20,7 +21,7 @@ from voice_coach.audio.wavio import write_wav
 from voice_coach.live.demo.timeline import speech_16k
 from voice_coach.config import SpeechSettings
 
-from tests.live.cli_helpers import QUICK_ROUTINES, CoachProcess
+from tests.live.cli_helpers import _SPEECH, QUICK_ROUTINES, CoachProcess
 
 pytestmark = [pytest.mark.audio, pytest.mark.slow]
 
@@ -67,8 +68,24 @@ def _speech_end_before(env: np.ndarray, t: float, gap_frames: int = 10) -> float
 
 
 def test_run_speaks_chimes_and_obeys_spoken_commands(audio_stack, tmp_path):
+    """The whole scenario runs once more if the first run fails.
+
+    What this test proves is the audio path (virtual mic → recognizer → engine → speaker, barge-in
+    timing, chime timing).  Synthetic commands into PocketSphinx are occasionally misheard several
+    times in a row (recognition accuracy is measured by scripts/eval_recognition.py, not here), so
+    one retry keeps a recognizer miss from deciding the test; a broken audio path fails both runs.
+    """
+    try:
+        _scenario(audio_stack, tmp_path / "run1")
+    except AssertionError as first:
+        warnings.warn(f"real audio scenario failed once, retrying: {str(first)[:300]}")
+        _scenario(audio_stack, tmp_path / "run2")
+
+
+def _scenario(audio_stack, tmp_path):
+    tmp_path.mkdir()
     wavs = {}
-    for words in ("stop", "resume", "continue", "pain four", "pain level four", "next", "next step", "done",
+    for words in ("stop", "repeat", "resume", "continue", "pain four", "pain level four", "next", "next step", "done",
                   "pain two", "pain level two"):
         audio = np.concatenate([np.zeros(RATE // 5, np.int16), speech_16k(words, USER), np.zeros(RATE // 5, np.int16)])
         wavs[words] = tmp_path / f"{words.replace(' ', '_')}.wav"
@@ -106,10 +123,51 @@ def test_run_speaks_chimes_and_obeys_spoken_commands(audio_stack, tmp_path):
                     if attempt == tries - 1:
                         raise
 
+        def speaking_at(t: float) -> int | None:
+            """The utterance the coach was playing at monotonic time ``t`` (from its -v log)."""
+            active = set()
+            for when, line in coach.log:
+                if when > t:
+                    break
+                if m := _SPEECH.search(line):
+                    (active.add if m.group(2) == "started" else active.discard)(m.group(1))
+            return int(max(active, key=int)) if active else None
+
+        def barge_in(tries: int = 4) -> tuple[float, int]:
+            """Say "stop" one second into a coach sentence until it is obeyed *while* speaking.
+
+            A "stop" the recognizer missed is said again into the next sentence; one obeyed after
+            the sentence had ended proves nothing about barge-in, so "resume" makes the coach speak
+            again and the test tries once more.
+            """
+            for attempt in range(tries):
+                starts = sum("started" in l for _, l in coach.log)
+                nudge, deadline = time.monotonic() + 6, time.monotonic() + 30
+                while sum("started" in l for _, l in coach.log) <= starts - (attempt == 0):
+                    assert time.monotonic() < deadline, "the coach did not start a sentence"
+                    if time.monotonic() > nudge:  # it went quiet waiting for an answer: ask it to repeat
+                        played.append("repeat")
+                        audio_stack.play_into_mic(wavs["repeat"])
+                        nudge = time.monotonic() + 6
+                    time.sleep(0.02)
+                time.sleep(1.0)
+                played.append("stop")
+                audio_stack.play_into_mic(wavs["stop"])
+                try:
+                    coach.wait_for("Say resume to go on", timeout=3.0, kill=False)
+                except AssertionError:
+                    continue  # missed: try again in the next sentence
+                heard_at = [t for t, l in coach.log if "heard 'stop'" in l][-1]
+                uid = speaking_at(heard_at)
+                if uid is not None:
+                    return heard_at, uid
+                coach.wait_until_silent()
+                say(("resume", "continue"), "how is the pain")
+            raise AssertionError("no 'stop' was obeyed while the coach was speaking")
+
         try:
             coach.wait_for("Say stop at any time", timeout=30)
-            time.sleep(1.0)  # one second into the intro: barge in
-            say(("stop",), "Say resume to go on", timeout=3.0)
+            heard_at, cut_uid = barge_in()
             coach.wait_until_silent()  # answers wait until the coach has finished asking
             say(("resume", "continue"), "how is the pain")
             coach.wait_until_silent()
@@ -142,8 +200,7 @@ def test_run_speaks_chimes_and_obeys_spoken_commands(audio_stack, tmp_path):
     # (recognizer decision after the word + stopping the speaker)
     assert quiet_from < 1.5, f"the coach kept talking {quiet_from:.2f} s after 'stop'"
     # and from the decision to the speaker reporting silence: the 200 ms barge-in budget
-    heard_at = next(t for t, l in coach.log if "heard 'stop'" in l)
-    ended_at = next(t for t, l in coach.log if t >= heard_at and " ended" in l and "speech" in l)
+    ended_at = next(t for t, l in coach.log if t >= heard_at and f"speech {cut_uid} ended" in l)
     assert ended_at - heard_at < 0.2, ended_at - heard_at
 
     # the switch chime comes three seconds (the timer) after "Left foot, three seconds, begin." ended
