@@ -1,6 +1,6 @@
 """Finding, checking and loading a Vosk model folder (never downloading one).
 
-``vosk.Model(lang=…)`` / ``Model(model_name=…)`` would fetch a model from the
+Asking vosk for a model by language or by model name would fetch it from the
 internet at run time; the coach is offline, so only ``vosk.Model(path)`` is
 ever called, on a folder found here.  Fetching the model for a Pi is the job
 of ``voice-coach download-model``.
