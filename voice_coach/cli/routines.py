@@ -24,6 +24,11 @@ HELP = "list the routines that loaded"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("routine_id", nargs="?", metavar="ID", help="show every step of this routine")
     parser.add_argument("--json", action="store_true", help="print a JSON list of routines instead of a table")
+    add_routines_option(parser)
+
+
+def add_routines_option(parser: argparse.ArgumentParser) -> None:
+    """The ``--routines DIR`` flag every command that loads routines shares (read by ``routine_dirs``)."""
     parser.add_argument("--routines", metavar="DIR", action="append", default=[],
                         help="also load routine files (*.toml) from this folder; may be repeated")
 

@@ -12,6 +12,7 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
+from voice_coach.cli.routines import add_routines_option
 from voice_coach.config import Settings, load_settings, override
 from voice_coach.errors import AudioError
 from voice_coach.live import assembly
@@ -37,8 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output-device", metavar="D", help="speaker: name (part of it) or index")
     parser.add_argument("--text", action="store_true",
                         help="type commands instead of speaking them (no microphone needed)")
-    parser.add_argument("--routines", metavar="DIR", action="append", default=[],
-                        help="also load routine files (*.toml) from this folder; may be repeated")
+    add_routines_option(parser)
     parser.add_argument("--client", metavar="CODE", help="client code for the journal (a code, not a name)")
     parser.add_argument("--wake-word", metavar="W", help='commands count only after this word ("coach next")')
     parser.add_argument("--voice", metavar="V", help="espeak-ng voice, e.g. en-us or en-gb+f3")

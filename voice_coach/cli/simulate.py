@@ -12,7 +12,7 @@ import argparse
 import json
 from pathlib import Path
 
-from voice_coach.cli.routines import routine_dirs
+from voice_coach.cli.routines import add_routines_option, routine_dirs
 from voice_coach.config import load_settings
 from voice_coach.grammar import Grammar
 from voice_coach.routines.loader import load_library
@@ -26,8 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="text file of '<seconds> <utterance>' lines, e.g. '12 pause'")
     parser.add_argument("--json", action="store_true",
                         help="print JSON lines (t, who, kind, text, data) including journal records")
-    parser.add_argument("--routines", metavar="DIR", action="append", default=[],
-                        help="also load routine files (*.toml) from this folder; may be repeated")
+    add_routines_option(parser)
     parser.add_argument("--routine", metavar="ID", help="start this routine at once instead of waiting to be asked")
     parser.add_argument("--logs", action="store_true", help="also show journal records in the text transcript")
     parser.add_argument("--max-hours", type=float, default=MAX_VIRTUAL_S / 3600,
