@@ -1,8 +1,9 @@
 """Command-line entry point: ``voice-coach <command> …``.
 
 Each subcommand lives in its own module ``voice_coach.cli.<name>`` exposing
-``HELP`` (one line), ``add_arguments(parser)`` and ``run(args) -> int``.  Modules
-are imported only when their command runs, so ``--help`` stays fast.
+``add_arguments(parser)`` and ``run(args) -> int``; its one-line help lives in
+``COMMANDS`` below, because modules are imported only when their command runs
+(so ``--help`` stays fast).
 """
 
 from __future__ import annotations

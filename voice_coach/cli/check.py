@@ -10,7 +10,6 @@ from voice_coach.config import Settings, load_settings, override
 from voice_coach.errors import ConfigError
 from voice_coach.doctor import run_checks
 
-HELP = "check microphone, speaker, recognizer, journal and routines"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

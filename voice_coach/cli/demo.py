@@ -16,7 +16,6 @@ from pathlib import Path
 from voice_coach.cli.run import load_routines, settings_from_args
 from voice_coach.errors import ConfigError
 
-HELP = "a short routine with synthesized commands, no microphone needed"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from voice_coach.errors import ConfigError
 
-HELP = "fetch the Vosk English model (needs internet)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -10,7 +10,6 @@ from voice_coach.cli.history import add_journal_arguments, open_journal, selecte
 from voice_coach.errors import JournalError
 from voice_coach.journal.export_csv import write_csv
 
-HELP = "export the session journal as CSV"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

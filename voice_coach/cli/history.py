@@ -15,7 +15,6 @@ from voice_coach.journal.export_csv import session_row
 from voice_coach.journal.queries import SessionSummary
 from voice_coach.journal.selection import check_client, client_to_chart, parse_since
 
-HELP = "show the session journal (pain before/after)"
 DEFAULT_WEEKS = 8
 
 

@@ -18,7 +18,6 @@ from voice_coach.routines.loader import load_library
 from voice_coach.routines.model import Routine, Step, StepKind
 from voice_coach.routines.timing import routine_seconds, step_seconds
 
-HELP = "list the routines that loaded"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

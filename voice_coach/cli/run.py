@@ -24,7 +24,6 @@ from voice_coach.live.loop import LiveLoop
 from voice_coach.live.status import PlainStatus, RichStatus
 from voice_coach.live.text_io import TextCommandReader
 
-HELP = "start the live coach (microphone + speaker, or --text)"
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,6 @@ from voice_coach.grammar import Grammar
 from voice_coach.routines.loader import load_library
 from voice_coach.session.simulate import MAX_VIRTUAL_S, Simulation, entry_json, format_entry, read_script
 
-HELP = "run a scripted session on a virtual clock"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -23,7 +23,6 @@ from voice_coach.errors import AudioError
 from voice_coach.recognition.base import SAMPLE_RATE_HZ, Heard, Recognizer
 from voice_coach.recognition.factory import ENGINES
 
-HELP = "recognize commands in WAV files"
 CHUNK_SAMPLES = SAMPLE_RATE_HZ // 10  # 100 ms, like a microphone callback
 
 
