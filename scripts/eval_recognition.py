@@ -21,6 +21,7 @@ Results are printed and, with --write-docs, written into docs/recognition.md.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import random
@@ -64,6 +65,7 @@ class Job:
     vosk_model: str
     reject: bool
     noise_suppression: int | None = None  # sphinx: WebRTC level; None = the recognizer's default
+    per_file: bool = False  # each utterance its own recording and a fresh recognizer, like `transcribe`
 
 
 @dataclass
@@ -102,16 +104,17 @@ def run_stream(job: Job) -> StreamResult:
     items += [(s, None) for s in corpus.sentences_for(job.split)]
     random.Random(f"{job.split}/{job.voice.label}").shuffle(items)
     seed = abs(hash((job.split, job.voice.label, job.condition.label))) % (2**31)
-    audio, trials = corpus.build_stream(items, job.voice, job.condition, job.split, seed, cache)
     log: list = []
-    recognizer = make_engine(job, g, log if job.engine == "sphinx" else None)
-    heard = []
-    start = time.process_time()
-    for i in range(0, audio.size, CHUNK_SAMPLES):
-        heard.extend(recognizer.accept(audio[i : i + CHUNK_SAMPLES]))
-    heard.extend(recognizer.flush())
-    cpu = time.process_time() - start
-    outcomes, stray = score_trials(trials, heard)
+    if job.per_file:
+        outcomes, stray, audio_s, cpu, trials = _run_files(job, g, items, seed, cache, log)
+    else:
+        audio, trials = corpus.build_stream(items, job.voice, job.condition, job.split, seed, cache)
+        recognizer = make_engine(job, g, log if job.engine == "sphinx" else None)
+        start = time.process_time()
+        heard = _recognize(recognizer, audio)
+        cpu = time.process_time() - start
+        outcomes, stray = score_trials(trials, heard)
+        audio_s = audio.size / corpus.SAMPLE_RATE_HZ
     evidence = []
     for at_s, ev, accepted in log:
         trial = next((t for t in trials if t.start_s <= at_s < t.window_end_s), None)
@@ -121,7 +124,40 @@ def run_stream(job: Job) -> StreamResult:
         evidence.append({"split": job.split, "voice": job.voice.label, "condition": job.condition.label,
                          "text": ev.text, "said": trial.text if trial else "", "positive": positive,
                          "accepted": accepted, "features": ev.features()})
-    return StreamResult(job, outcomes, stray, audio.size / corpus.SAMPLE_RATE_HZ, cpu, evidence)
+    return StreamResult(job, outcomes, stray, audio_s, cpu, evidence)
+
+
+def _recognize(recognizer, audio: np.ndarray) -> list:
+    heard = []
+    for i in range(0, audio.size, CHUNK_SAMPLES):
+        heard.extend(recognizer.accept(audio[i : i + CHUNK_SAMPLES]))
+    return heard + recognizer.flush()
+
+
+def _run_files(job: Job, g: Grammar, items: list, seed: int, cache: Path, log: list):
+    """Every utterance as its own short recording (0.3-1 s of room before and after) and a fresh
+    recognizer, the way `voice-coach transcribe` treats a folder of WAV files."""
+    rng = random.Random(seed)
+    outcomes, trials, stray, audio_s, cpu = [], [], 0, 0.0, 0.0
+    offset = 0.0
+    for k, item in enumerate(items):
+        lead, tail = rng.uniform(0.3, 1.0), rng.uniform(0.3, 1.0)
+        audio, file_trials = corpus.build_stream([item], job.voice, job.condition, job.split, seed + k, cache,
+                                                 gap_s=tail, lead_s=lead)
+        mine: list = []
+        recognizer = make_engine(job, g, mine if job.engine == "sphinx" else None)
+        start = time.process_time()
+        heard = _recognize(recognizer, audio)
+        cpu += time.process_time() - start
+        file_outcomes, file_stray = score_trials(file_trials, heard)
+        outcomes += file_outcomes
+        stray += file_stray
+        log += [(at_s + offset, ev, accepted) for at_s, ev, accepted in mine]
+        trials += [dataclasses.replace(t, start_s=t.start_s + offset, speech_end_s=t.speech_end_s + offset,
+                                       window_end_s=t.window_end_s + offset) for t in file_trials]
+        offset += audio.size / corpus.SAMPLE_RATE_HZ
+        audio_s += audio.size / corpus.SAMPLE_RATE_HZ
+    return outcomes, stray, audio_s, cpu, trials
 
 
 def rss_probe(engine: str, vosk_model: str, wav: str) -> None:
@@ -205,6 +241,17 @@ def per_condition(results: list[StreamResult], engine: str, split: str) -> list[
     return lines
 
 
+def per_voice(results: list[StreamResult]) -> str:
+    """One line per (engine, split, voice, condition): commands right and false commands."""
+    out = []
+    for r in sorted(results, key=lambda r: (r.job.engine, r.job.split, r.job.voice.label, r.job.condition.label)):
+        cmd = [o for o in r.outcomes if o.is_command]
+        sent = [o for o in r.outcomes if not o.is_command]
+        out.append(f"{r.job.engine:6s} {r.job.split:9s} {r.job.voice.label:28s} {r.job.condition.label:13s} "
+                   f"right {fmt(rate(cmd)):>8s}  false {fmt(1 - (rate(sent) or 0)):>7s}")
+    return "\n".join(out)
+
+
 HEADER = ("| engine | split | voices | clean | 10 dB | 5 dB | false commands | \"stop\" | latency p50/p95 clean "
           "| latency p50/p95 all | RTF | peak RSS | command trials | stray |\n"
           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -224,6 +271,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ns", type=int, default=None, help="sphinx: WebRTC noise suppression level 0-4")
     parser.add_argument("--write-docs", action="store_true", help=f"write the tables into {DOC.relative_to(ROOT)}")
     parser.add_argument("--show-errors", type=int, default=0, help="print up to N wrong trials per split")
+    parser.add_argument("--conditions", help="comma-separated condition labels to run, e.g. clean,babble@10dB")
+    parser.add_argument("--per-file", action="store_true",
+                        help="each utterance as its own recording with a fresh recognizer (like transcribe)")
+    parser.add_argument("--per-voice", action="store_true", help="print commands right / false commands per voice")
     parser.add_argument("--rss-probe", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     engines = args.engine or (["sphinx", "vosk"] if args.vosk_model else ["sphinx"])
@@ -235,6 +286,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     splits = ["tuning", "held-out"] if args.split == "both" else [args.split]
     conditions = corpus.QUICK_CONDITIONS if args.quick else corpus.CONDITIONS
+    if args.conditions:
+        wanted = {c.strip() for c in args.conditions.split(",") if c.strip()}
+        known = {c.label: c for c in corpus.CONDITIONS}
+        unknown = sorted(wanted - set(known))
+        if unknown:
+            print(f"error: unknown condition(s) {', '.join(unknown)}; choose from {', '.join(known)}", file=sys.stderr)
+            return 2
+        conditions = tuple(c for c in corpus.CONDITIONS if c.label in wanted)
     jobs = []
     for engine in engines:
         for split in splits:
@@ -244,7 +303,8 @@ def main(argv: list[str] | None = None) -> int:
             for vi, voice in enumerate(voices):
                 for condition in conditions:
                     jobs.append(Job(engine, split, voice, vi, condition, 1 if args.quick else 2,
-                                    3 if args.quick else 6, args.cache, args.vosk_model, not args.no_reject, args.ns))
+                                    3 if args.quick else 6, args.cache, args.vosk_model, not args.no_reject, args.ns,
+                                    args.per_file))
     started = time.monotonic()
     with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         results = list(pool.map(run_stream, jobs))
@@ -267,6 +327,9 @@ def main(argv: list[str] | None = None) -> int:
             lines += per_condition(results, engine, split)
     table = "\n".join(lines)
     print(table)
+    if args.per_voice:
+        print()
+        print(per_voice(results))
     if args.show_errors:
         for split in splits:
             wrong = [(r.job.voice.label, r.job.condition.label, o) for r in results if r.job.split == split
