@@ -16,6 +16,7 @@ from voice_coach.grammar import Grammar
 from voice_coach.intents import Intent
 from voice_coach.recognition.base import SAMPLE_RATE_HZ
 from voice_coach.recognition.sphinx_recognizer import SphinxRecognizer
+from voice_coach.recognition.sphinx_rejection import RejectionPolicy
 from voice_coach.routines.loader import load_library
 
 pytestmark = pytest.mark.skipif(not available("espeak"), reason="espeak-ng and sox are needed to synthesize test speech")
@@ -144,3 +145,21 @@ def test_digital_silence_and_clicks_neither_fail_nor_trigger(grammar, floor):
     heard = run(SphinxRecognizer(grammar, noise_floor_dbfs=floor), np.concatenate([zeros, speech]))
     assert [h.command.intent for h in heard] == [Intent.STOP]
 
+
+
+# One short recording per command with a fresh recognizer, as `voice-coach
+# transcribe` does per file: nothing learned from earlier speech.  Before the
+# per-utterance cepstral mean and the noise floor, all six were misheard or
+# lost ("how long left" -> "go on").  Rejection is off: this is about the
+# decode; what rejection costs is measured by scripts/eval_recognition.py.
+FRESH_VOICE = Voice("espeak", "en-us", 165, 50)
+FRESH_COMMANDS = ["pause", "how long left", "what can i say", "list routines", "end session", "skip this"]
+
+
+@pytest.mark.parametrize("text", FRESH_COMMANDS)
+def test_a_fresh_recognizer_hears_a_command_alone_in_a_short_file(grammar, text):
+    speech = normalized(synthesize(text, FRESH_VOICE))
+    pad = np.zeros(int(0.4 * SAMPLE_RATE_HZ))
+    audio = np.round(np.concatenate([pad, speech, pad]) * 32767).astype(np.int16)
+    heard = run(SphinxRecognizer(grammar, policy=RejectionPolicy()), audio)
+    assert [h.command for h in heard] == [grammar.parse(text)], [h.text for h in heard]
