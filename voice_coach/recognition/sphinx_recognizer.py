@@ -291,14 +291,11 @@ class SphinxRecognizer:
         self._decoder.start_utt()
         self._decoder.process_raw(audio.tobytes(), False, False)
         self._decoder.end_utt()
-        hyp = self._decoder.hyp()
-        text = hyp.hypstr if hyp is not None else ""
+        text, words, grammar_score = self._grammar_result()
         command = self.grammar.parse(text) if text else None
         if command is None:
             self.last_evidence = None
             return None
-        words = [(s.word, s.start_frame, s.end_frame) for s in self._decoder.seg()]
-        grammar_score = self._raw_score(hyp)
         evidence = Evidence.collect(
             text=text,
             words=words,
@@ -315,6 +312,14 @@ class SphinxRecognizer:
         if not accepted:
             return None
         return Heard(command=command, at_s=round(self.position_s, 3), text=text, confidence=round(confidence, 3))
+
+    def _grammar_result(self) -> tuple[str, list[tuple[str, int, int]], float]:
+        """Text, word segments and path score of the decode that just ended."""
+        hyp = self._decoder.hyp()
+        if hyp is None:
+            return "", [], float("-inf")
+        words = [(s.word, s.start_frame, s.end_frame) for s in self._decoder.seg()]
+        return hyp.hypstr, words, self._raw_score(hyp)
 
     def _raw_score(self, hyp: pocketsphinx.Hypothesis | None) -> float:
         """Path score in the decoder's integer log domain.
