@@ -40,6 +40,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from voice_coach.cli.transcribe import recognize  # noqa: E402
 from voice_coach.evaluation import corpus  # noqa: E402
 from voice_coach.evaluation.corpus import Condition  # noqa: E402
 from voice_coach.evaluation.scoring import Outcome, percentile_ms, rate, score_trials  # noqa: E402
@@ -111,7 +112,7 @@ def run_stream(job: Job) -> StreamResult:
         audio, trials = corpus.build_stream(items, job.voice, job.condition, job.split, seed, cache)
         recognizer = make_engine(job, g, log if job.engine == "sphinx" else None)
         start = time.process_time()
-        heard = _recognize(recognizer, audio)
+        heard = recognize(recognizer, audio, CHUNK_SAMPLES)
         cpu = time.process_time() - start
         outcomes, stray = score_trials(trials, heard)
         audio_s = audio.size / corpus.SAMPLE_RATE_HZ
@@ -127,13 +128,6 @@ def run_stream(job: Job) -> StreamResult:
     return StreamResult(job, outcomes, stray, audio_s, cpu, evidence)
 
 
-def _recognize(recognizer, audio: np.ndarray) -> list:
-    heard = []
-    for i in range(0, audio.size, CHUNK_SAMPLES):
-        heard.extend(recognizer.accept(audio[i : i + CHUNK_SAMPLES]))
-    return heard + recognizer.flush()
-
-
 def _run_files(job: Job, g: Grammar, items: list, seed: int, cache: Path, log: list):
     """Every utterance as its own short recording (0.3-1 s of room before and after) and a fresh
     recognizer, the way `voice-coach transcribe` treats a folder of WAV files."""
@@ -147,7 +141,7 @@ def _run_files(job: Job, g: Grammar, items: list, seed: int, cache: Path, log: l
         mine: list = []
         recognizer = make_engine(job, g, mine if job.engine == "sphinx" else None)
         start = time.process_time()
-        heard = _recognize(recognizer, audio)
+        heard = recognize(recognizer, audio, CHUNK_SAMPLES)
         cpu += time.process_time() - start
         file_outcomes, file_stray = score_trials(file_trials, heard)
         outcomes += file_outcomes
@@ -167,9 +161,7 @@ def rss_probe(engine: str, vosk_model: str, wav: str) -> None:
     recognizer = make_engine(job, g, None)
     with wave.open(wav, "rb") as w:
         audio = np.frombuffer(w.readframes(w.getnframes()), np.int16)
-    for i in range(0, audio.size, CHUNK_SAMPLES):
-        recognizer.accept(audio[i : i + CHUNK_SAMPLES])
-    recognizer.flush()
+    recognize(recognizer, audio, CHUNK_SAMPLES)
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0)
 
 

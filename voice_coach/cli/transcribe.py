@@ -42,11 +42,11 @@ def _settings(args: argparse.Namespace) -> Settings:
                     wake_word=args.wake_word)
 
 
-def recognize(recognizer: Recognizer, audio: np.ndarray) -> list[Heard]:
+def recognize(recognizer: Recognizer, audio: np.ndarray, chunk_samples: int = CHUNK_SAMPLES) -> list[Heard]:
     """Feed a whole signal in microphone-sized chunks, then flush."""
     heard: list[Heard] = []
-    for start in range(0, len(audio), CHUNK_SAMPLES):
-        heard += recognizer.accept(audio[start : start + CHUNK_SAMPLES])
+    for start in range(0, len(audio), chunk_samples):
+        heard += recognizer.accept(audio[start : start + chunk_samples])
     return heard + recognizer.flush()
 
 
