@@ -1,0 +1,1 @@
+"""Training-only code (data for fitting models); never imported at run time."""
