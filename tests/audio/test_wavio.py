@@ -117,11 +117,25 @@ def test_fmt_after_data_is_found(tmp_path):
     assert len(read_wav(path)) == 1600
 
 
-def test_truncated_data_chunk_keeps_what_is_there(tmp_path):
+def test_a_file_cut_short_says_how_much_is_missing(tmp_path):
     good = _riff((b"fmt ", _fmt()), (b"data", tone(16000, 0.1).tobytes()))
     path = tmp_path / "cut.wav"
     path.write_bytes(good[:-1001])  # also cuts a sample in half
-    assert len(read_wav(path)) == (3200 - 1001) // 2
+    with pytest.raises(AudioError) as err:
+        read_wav(path)
+    assert str(path) in err.value.message and "cut short" in err.value.message
+    assert "1001 bytes" in err.value.message and "0.10 s of audio" in err.value.message
+    assert "sox" in err.value.fix
+
+
+@pytest.mark.parametrize("placeholder", [0, 0xFFFFFFFF])
+def test_a_streamed_file_with_a_placeholder_size_keeps_what_is_there(tmp_path, placeholder):
+    pcm = tone(16000, 0.1).tobytes()
+    header = b"RIFF" + struct.pack("<I", 0xFFFFFFFF) + b"WAVE"
+    header += b"fmt " + struct.pack("<I", 16) + _fmt() + b"data" + struct.pack("<I", placeholder)
+    path = tmp_path / "streamed.wav"
+    path.write_bytes(header + pcm[:-2])
+    assert len(read_wav(path)) == 1599
 
 
 BAD_FILES = {

@@ -35,6 +35,9 @@ def wavs(tmp_path):
     data = b"WAVEfmt " + (16).to_bytes(4, "little") + bytes.fromhex("01000100401f0000401f000001000800")
     data += b"data" + (4).to_bytes(4, "little") + b"\x80" * 4
     files["8bit"].write_bytes(b"RIFF" + len(data).to_bytes(4, "little") + data)
+    files["cut"] = tmp_path / "next cut short.wav"
+    write_wav(files["cut"], synthesize(["next"]))
+    files["cut"].write_bytes(files["cut"].read_bytes()[:-6400])  # 0.2 s of the promised audio missing
     return files
 
 
@@ -60,14 +63,16 @@ def test_json_lines_with_the_vosk_model(capsys, model, wavs):
 
 def test_bad_files_get_one_line_each_and_the_rest_still_runs(capsys, model, wavs, tmp_path):
     missing = tmp_path / "missing.wav"
-    status, out, err = transcribe(capsys, "--model", model, "--json", wavs["text"], wavs["stop"], wavs["8bit"], missing)
+    status, out, err = transcribe(capsys, "--model", model, "--json", wavs["text"], wavs["stop"], wavs["8bit"], missing,
+                                  wavs["cut"])
     assert status == 1
     assert [json.loads(line)["file"] for line in out.splitlines()] == [str(wavs["stop"])]
     errors = err.splitlines()
-    assert len(errors) == 3 and all(line.startswith("error: ") for line in errors)
+    assert len(errors) == 4 and all(line.startswith("error: ") for line in errors)
     assert str(wavs["text"]) in errors[0] and "not a WAV file" in errors[0]
     assert str(wavs["8bit"]) in errors[1] and "8-bit" in errors[1]
     assert str(missing) in errors[2] and "no such file" in errors[2]
+    assert str(wavs["cut"]) in errors[3] and "cut short" in errors[3] and "6400 bytes, 0.20 s missing" in errors[3]
     assert "Traceback" not in err
 
 

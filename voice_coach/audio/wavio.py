@@ -56,6 +56,11 @@ def read_wav(path: Path | str, rate_hz: int = TARGET_RATE_HZ) -> np.ndarray:
     return resample(mono, info.rate_hz, rate_hz)
 
 
+# A recorder that streams to a file writes a placeholder size and fixes it at the end;
+# a file left with the placeholder (the recorder was killed) holds what it holds.
+_STREAMING_SIZES = frozenset({0, 0xFFFFFFFF, 0x7FFFFFFF, 0xFFFFFFFF - 8})
+
+
 def read_wav_raw(path: Path | str) -> tuple[np.ndarray, WavInfo]:
     """The file's int16 samples as (frames, channels), untouched, with its format."""
     path = Path(path)
@@ -81,6 +86,7 @@ def _parse(data: bytes, path: Path) -> tuple[np.ndarray, WavInfo]:
         raise bad(kind)
     fmt: bytes | None = None
     pcm: bytes | None = None
+    promised = 0  # bytes of audio the data chunk's header claims
     pos = 12
     while pos + 8 <= len(data):
         chunk_id = data[pos : pos + 4]
@@ -89,8 +95,10 @@ def _parse(data: bytes, path: Path) -> tuple[np.ndarray, WavInfo]:
         if chunk_id == b"fmt ":
             fmt = body
         elif chunk_id == b"data" and pcm is None:
-            # Streamed recordings often leave the size wrong: take what is there.
-            pcm = body
+            if size in _STREAMING_SIZES:
+                pcm = data[pos + 8 :]
+                break
+            pcm, promised = body, size
         pos += 8 + size + (size & 1)  # chunks are padded to even length
     if fmt is None:
         raise bad("no 'fmt ' chunk (damaged WAV header)")
@@ -115,6 +123,12 @@ def _parse(data: bytes, path: Path) -> tuple[np.ndarray, WavInfo]:
         raise bad(f"block align {block_align} does not match {channels} channel(s) of 16 bits (damaged header)")
     if pcm is None:
         raise bad("no 'data' chunk (no audio in the file)", "record or synthesize the audio again")
+    if promised > len(pcm) and promised not in _STREAMING_SIZES:
+        missing = promised - len(pcm)
+        held_s, promised_s = len(pcm) / (rate * block_align), promised / (rate * block_align)
+        raise bad(f"cut short: the header promises {promised_s:.2f} s of audio but the file holds only "
+                  f"{held_s:.2f} s ({missing} bytes, {missing / (rate * block_align):.2f} s missing)",
+                  "copy or record the file again; to keep what is there, rewrite it with `sox IN.wav OUT.wav`")
     frames = len(pcm) // block_align
     if frames == 0:
         raise bad("contains no audio samples", "record or synthesize the audio again")
