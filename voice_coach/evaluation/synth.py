@@ -1,4 +1,4 @@
-"""Synthesize test speech offline with espeak-ng and flite, as 16 kHz mono int16.
+"""Synthesize test speech offline with espeak-ng (incl. mbrola voices), flite and SVOX pico, as 16 kHz mono int16.
 
 Used by the evaluation harness (scripts/eval_recognition.py) and by the
 recognizer tests, which synthesize their audio at test time instead of
@@ -25,26 +25,33 @@ SAMPLE_RATE_HZ = 16000
 class Voice:
     """One synthetic speaker.
 
-    engine: "espeak" or "flite".
-    name: espeak-ng voice with optional variant ("en-gb+f2") or flite voice ("slt").
-    rate_wpm / pitch: espeak-ng only (flite ignores them).
+    engine: "espeak", "flite" or "pico".
+    name: espeak-ng voice with optional variant ("en-gb+f2", mbrola "mb-us1"), flite
+        voice ("slt") or pico language ("en-US", "en-GB").
+    rate_wpm / pitch: espeak-ng only (flite and pico ignore them).
+    tempo: speed factor applied afterwards by sox (1.0 = unchanged; 1.1 = 10 % faster).
+    semitones: pitch shift applied afterwards by sox, in semitones.
     """
 
     engine: str
     name: str
     rate_wpm: int = 160
     pitch: int = 50
+    tempo: float = 1.0
+    semitones: float = 0.0
 
     @property
     def label(self) -> str:
-        if self.engine == "flite":
-            return f"flite:{self.name}"
-        return f"espeak:{self.name}@{self.rate_wpm}/{self.pitch}"
+        base = f"{self.engine}:{self.name}" if self.engine != "espeak" else \
+            f"espeak:{self.name}@{self.rate_wpm}/{self.pitch}"
+        if self.tempo != 1.0 or self.semitones != 0.0:
+            base += f"~t{self.tempo:g}p{self.semitones:g}"
+        return base
 
 
 def available(engine: str) -> bool:
     """True when the synthesizer program (and sox, for resampling) is installed."""
-    program = {"espeak": "espeak-ng", "flite": "flite"}[engine]
+    program = {"espeak": "espeak-ng", "flite": "flite", "pico": "pico2wave"}[engine]
     return shutil.which(program) is not None and shutil.which("sox") is not None
 
 
@@ -71,12 +78,19 @@ def synthesize(text: str, voice: Voice, cache_dir: Path | None = None) -> np.nda
                    "-w", str(raw), text]
         elif voice.engine == "flite":
             cmd = ["flite", "-voice", voice.name, "-t", text, "-o", str(raw)]
+        elif voice.engine == "pico":
+            cmd = ["pico2wave", "-l", voice.name, "-w", str(raw), text]
         else:
             raise ValueError(f"unknown synthesizer {voice.engine!r}")
         subprocess.run(cmd, check=True, capture_output=True, timeout=60)
+        effects: list[str] = []
+        if voice.semitones:
+            effects += ["pitch", f"{100 * voice.semitones:.0f}"]
+        if voice.tempo != 1.0:
+            effects += ["tempo", "-s", f"{voice.tempo:g}"]
         # sox resamples with a proper anti-aliasing filter; -G avoids clipping.
-        subprocess.run(["sox", "-G", str(raw), "-r", str(SAMPLE_RATE_HZ), "-c", "1", "-b", "16", str(out)],
-                       check=True, capture_output=True, timeout=60)
+        subprocess.run(["sox", "-G", str(raw), "-r", str(SAMPLE_RATE_HZ), "-c", "1", "-b", "16", str(out),
+                        *effects], check=True, capture_output=True, timeout=60)
         samples = _read_wav_int16(out)
         if cached is not None:
             cached.parent.mkdir(parents=True, exist_ok=True)

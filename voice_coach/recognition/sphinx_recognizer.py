@@ -28,6 +28,7 @@ import pocketsphinx
 from voice_coach.errors import RecognizerError
 from voice_coach.grammar import Grammar
 from voice_coach.grammar.sphinx_grammar import SphinxLexicon, jsgf_for_phrases, model_dir
+from voice_coach.intents import Command
 from voice_coach.recognition.base import Heard
 from voice_coach.recognition.endpoint import FRAME_S, FRAME_SAMPLES
 from voice_coach.recognition.noise_suppression import NoiseSuppressor, suppression_available
@@ -60,6 +61,21 @@ class SphinxTiming:
     max_utterance_s: float = 4.0
     noisy_room_db: float = -50.0  # background above this (dBFS) counts as a noisy room
     drop_db: float = 10.0  # this far below the loud part of the utterance counts as quiet
+
+
+@dataclass(frozen=True)
+class SphinxVerdict:
+    """PocketSphinx's judgment of one whole segment.
+
+    command: what the grammar decode parses as (None when it is no command at all);
+    accepted / confidence: the rejection policy's verdict on that result.
+    """
+
+    text: str
+    command: Command | None
+    evidence: Evidence | None
+    accepted: bool
+    confidence: float
 
 
 @dataclass
@@ -274,7 +290,31 @@ class SphinxRecognizer:
         self._preroll.clear()
         self._gate.clear_onset()
         self._decoder.end_utt()
-        audio = np.concatenate(utt.frames)
+        verdict = self.judge_segment(np.concatenate(utt.frames), utt.silent, add_floor=False)
+        if verdict.command is None:
+            return None
+        if self.evidence_log is not None:
+            self.evidence_log.append((round(self.position_s, 3), verdict.evidence, verdict.accepted))
+        if not verdict.accepted:
+            return None
+        return Heard(command=verdict.command, at_s=round(self.position_s, 3), text=verdict.text,
+                     confidence=round(verdict.confidence, 3))
+
+    def judge_segment(self, audio: np.ndarray, silent: list[bool] | None = None, *,
+                      add_floor: bool = True) -> SphinxVerdict:
+        """Decode one whole segment (int16) and judge it with the rejection policy.
+
+        Used by the streaming path at the end of each utterance and by the fused
+        engine, which segments the stream itself.  ``silent``: per 10 ms frame,
+        whether it is below the noise margin (measured here when not given).
+        """
+        if add_floor and self._floor_rng is not None:
+            floor = self._floor_rng.standard_normal(audio.size) * self._floor_rms
+            audio = np.clip(np.rint(audio + floor), -32768, 32767).astype(np.int16)
+        if silent is None:
+            levels = frame_levels_db(audio)
+            quiet = float(np.percentile(levels, 10)) if levels.size else -90.0
+            silent = [bool(x < quiet + self._gate.silence_db + 6.0) for x in levels]
         # The model normalizes by the cepstral mean, which it otherwise learns
         # only slowly across utterances, starting from a generic value far from
         # a real microphone's; a fresh recognizer (one per file in `transcribe`)
@@ -295,7 +335,7 @@ class SphinxRecognizer:
         command = self.grammar.parse(text) if text else None
         if command is None:
             self.last_evidence = None
-            return None
+            return SphinxVerdict(text, None, None, False, 0.0)
         evidence = Evidence.collect(
             text=text,
             words=words,
@@ -303,15 +343,11 @@ class SphinxRecognizer:
             phone_score=phone_score,
             phones=phones,
             lexicon=self.lexicon,
-            silent=utt.silent,
+            silent=silent,
         )
         self.last_evidence = evidence
         accepted, confidence = self.policy.judge(evidence)
-        if self.evidence_log is not None:
-            self.evidence_log.append((round(self.position_s, 3), evidence, accepted))
-        if not accepted:
-            return None
-        return Heard(command=command, at_s=round(self.position_s, 3), text=text, confidence=round(confidence, 3))
+        return SphinxVerdict(text, command, evidence, accepted, confidence)
 
     def _grammar_result(self) -> tuple[str, list[tuple[str, int, int]], float]:
         """Text, word segments and path score of the decode that just ended."""

@@ -1,0 +1,221 @@
+"""The fused engine (the default): PocketSphinx and the neural model judge every segment,
+a small learned verifier decides.
+
+The engines fail differently (docs/recognition.md): the neural model holds up
+in noise but cannot tell "stop by the front desk" from "stop" on its own;
+PocketSphinx's grammar decode plus its rejection cues know what words were
+said but collapse in noise.  For each segment the candidates are the neural
+model's best command and PocketSphinx's parse; the verifier (logistic
+regression on both engines' scores, their agreement and the segment's length,
+fitted on the tuning split only) gives each candidate a probability of being
+right, and the better one is decided when it passes the verifier's threshold.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from voice_coach.errors import RecognizerError
+from voice_coach.grammar import Grammar
+from voice_coach.intents import Command, Intent
+from voice_coach.recognition.base import Heard
+from voice_coach.recognition.neural.classes import ClassMap
+from voice_coach.recognition.neural.model import NONE_LABEL, CommandModel, label_of
+from voice_coach.recognition.neural.recognizer import NeuralJudgment, NeuralRecognizer, NeuralSettings
+from voice_coach.recognition.noise_suppression import NoiseSuppressor, suppression_available
+from voice_coach.recognition.segmenter import Segment, SegmenterSettings
+from voice_coach.recognition.sphinx_recognizer import SphinxRecognizer, SphinxVerdict
+
+VERIFIER_FILE = "verifier.json"
+FEATURES = ("p_label", "p_intent", "p_none", "neural_top", "sphinx_same", "sphinx_accepted", "sphinx_confidence",
+            "agree", "log_speech_s", "noisy", "early", "is_stop", "distance", "coverage")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    label: str
+    text: str
+    command: Command
+    features: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Verifier:
+    """Logistic regression over ``FEATURES`` with decision thresholds (probability of being right)."""
+
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+    stop_threshold: float
+    meta: dict
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.bias + sum(w * features[name] for w, name in zip(self.weights, FEATURES))
+        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps({"features": list(FEATURES), "weights": list(self.weights), "bias": self.bias,
+                                    "threshold": self.threshold, "stop_threshold": self.stop_threshold,
+                                    "meta": self.meta}, indent=1, sort_keys=True) + "\n")
+
+    @staticmethod
+    def load(path: Path | None = None) -> "Verifier":
+        source = Path(path) if path is not None else builtin_verifier_path()
+        try:
+            data = json.loads(source.read_text())
+            if list(data["features"]) != list(FEATURES):
+                raise ValueError("its features do not match this version")
+            return Verifier(tuple(float(w) for w in data["weights"]), float(data["bias"]), float(data["threshold"]),
+                            float(data["stop_threshold"]), dict(data.get("meta", {})))
+        except FileNotFoundError:
+            raise RecognizerError(f"the fusion verifier {source} is missing",
+                                  "reinstall voice-coach, or refit it with scripts/fit_verifier.py") from None
+        except (KeyError, ValueError, TypeError) as exc:
+            raise RecognizerError(f"the fusion verifier {source} is damaged ({exc})",
+                                  "reinstall voice-coach, or refit it with scripts/fit_verifier.py") from None
+
+
+def builtin_verifier_path() -> Path:
+    return Path(str(resources.files("voice_coach.recognition.neural") / "data" / VERIFIER_FILE))
+
+
+def candidates(segment: Segment, neural: NeuralJudgment, sphinx: SphinxVerdict, classes: ClassMap) -> list[Candidate]:
+    """The neural model's best command and PocketSphinx's parse, each with the verifier's features."""
+    found: dict[str, tuple[str, Command]] = {}
+    top_label, _ = neural.best(exclude_none=True)
+    top_any, _ = neural.best()
+    entry = classes.command(top_label)
+    if entry is not None:
+        found[top_label] = entry
+    sphinx_label = label_of(sphinx.command) if sphinx.command is not None else None
+    if sphinx.command is not None and sphinx_label is not None:
+        found.setdefault(sphinx_label, (sphinx.text, sphinx.command))
+    evidence = sphinx.evidence.features() if sphinx.evidence is not None else {}
+    out = []
+    for label, (text, command) in found.items():
+        same = sphinx_label == label or (
+            sphinx.command is not None and command.intent == Intent.START_ROUTINE
+            and sphinx.command.intent == Intent.START_ROUTINE)
+        if same and sphinx.command is not None and command.intent == Intent.START_ROUTINE:
+            # the grammar knows every routine name, also a therapist's own
+            text, command = sphinx.text, sphinx.command
+            label = label_of(command)
+        features = {
+            "p_label": neural.probability(label),
+            "p_intent": neural.intent_probability(str(command.intent)),
+            "p_none": neural.probability(NONE_LABEL),
+            "neural_top": float(label == top_any),
+            "sphinx_same": float(same),
+            "sphinx_accepted": float(same and sphinx.accepted),
+            "sphinx_confidence": sphinx.confidence if same else 0.0,
+            "agree": float(same and label == top_label),
+            "log_speech_s": math.log(max(0.05, segment.speech_s)),
+            "noisy": float(segment.noisy),
+            "early": float(not segment.final),
+            "is_stop": float(command.intent == Intent.STOP),
+            "distance": evidence.get("distance", 1.0) if same else 1.0,
+            "coverage": evidence.get("coverage", 0.0) if same else 0.0,
+        }
+        out.append(Candidate(label, text, command, features))
+    return out
+
+
+class FusedRecognizer:
+    """PocketSphinx + neural model behind one verifier (``--engine fused``, the default)."""
+
+    name = "fused"
+
+    def __init__(self, grammar: Grammar, model: CommandModel | None = None, verifier: Verifier | None = None,
+                 segmenter_settings: SegmenterSettings | None = None, noise_suppression: int = 3,
+                 candidate_log: list | None = None) -> None:
+        self.grammar = grammar
+        self.neural = NeuralRecognizer(grammar, model, NeuralSettings(), segmenter_settings)
+        self.sphinx = SphinxRecognizer(grammar)
+        self.verifier = verifier or Verifier.load()
+        self.stream = self.neural.stream
+        self._suppressor = (NoiseSuppressor(noise_suppression)
+                            if noise_suppression > 0 and suppression_available() else None)
+        self._suppressed: list[np.ndarray] = []
+        self._suppressed_start = 0  # sample position of the first kept suppressed sample
+        self._pending = np.zeros(0, np.int16)
+        # When given, every judged candidate is appended as (segment, candidate, probability):
+        # scripts/fit_verifier.py learns the verifier from these.
+        self.candidate_log = candidate_log
+
+    @property
+    def classes(self) -> ClassMap:
+        return self.neural.classes
+
+    def accept(self, samples: np.ndarray) -> list[Heard]:
+        samples = np.asarray(samples)
+        segments = self.stream.accept(samples)
+        self._keep_suppressed(samples.reshape(-1).astype(np.int16, copy=False))
+        return [h for seg in segments if (h := self._judge(seg)) is not None]
+
+    def flush(self) -> list[Heard]:
+        return [h for seg in self.stream.flush() if (h := self._judge(seg)) is not None]
+
+    def reset(self) -> None:
+        self.stream.reset()
+
+    # ---- internals -------------------------------------------------------------
+    def _keep_suppressed(self, samples: np.ndarray) -> None:
+        """WebRTC-suppressed copy of the stream (last ~6 s): decoded instead in noisy rooms."""
+        if self._suppressor is None:
+            return
+        if self._pending.size:
+            samples = np.concatenate([self._pending, samples])
+        usable = samples.size - samples.size % 160
+        if usable:
+            self._suppressed.append(self._suppressor.process(samples[:usable]))
+        self._pending = samples[usable:].copy()
+        total = sum(x.size for x in self._suppressed)
+        while self._suppressed and total - self._suppressed[0].size > 16000 * 6:
+            total -= self._suppressed[0].size
+            self._suppressed_start += self._suppressed[0].size
+            self._suppressed.pop(0)
+
+    def _segment_audio(self, segment: Segment) -> np.ndarray:
+        if not (segment.noisy and self._suppressed):
+            return segment.audio
+        kept = np.concatenate(self._suppressed)
+        a = int(round(segment.start_s * 16000)) - self._suppressed_start
+        b = a + segment.audio.size
+        if a < 0 or b > kept.size:
+            return segment.audio
+        return kept[a:b]
+
+    def _judge(self, segment: Segment) -> Heard | None:
+        if self.stream.already_decided(segment) or segment.speech_s > self.neural.settings.max_command_s:
+            return None
+        neural = self.neural.judge(segment)
+        if not segment.final:
+            label, p = neural.best()
+            entry = self.classes.command(label)
+            # Only a likely final command ("stop") is worth an early decode.
+            if entry is None or p < 0.3 or not self.grammar.is_final(entry[0]):
+                return None
+        sphinx = self.sphinx.judge_segment(self._segment_audio(segment))
+        best: tuple[float, Candidate] | None = None
+        for candidate in candidates(segment, neural, sphinx, self.classes):
+            p = self.verifier.probability(candidate.features)
+            if self.candidate_log is not None:
+                self.candidate_log.append((segment, candidate, p))
+            if not segment.final and not self.grammar.is_final(candidate.text):
+                continue
+            if best is None or p > best[0]:
+                best = (p, candidate)
+        if best is None:
+            return None
+        p, candidate = best
+        needed = self.verifier.stop_threshold if candidate.command.intent == Intent.STOP else self.verifier.threshold
+        if p < needed:
+            return None
+        self.stream.mark_decided(segment)
+        return Heard(command=candidate.command, at_s=segment.at_s, text=candidate.text, confidence=round(p, 3))

@@ -1,0 +1,1 @@
+"""The neural command model: openWakeWord speech embeddings of a whole segment → command or none."""
