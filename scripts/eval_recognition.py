@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import multiprocessing
 import os
 import random
 import resource
@@ -35,7 +36,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
+PROCESS_START = time.monotonic()
+
+import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -67,6 +70,7 @@ class Job:
     reject: bool
     noise_suppression: int | None = None  # sphinx: WebRTC level; None = the recognizer's default
     per_file: bool = False  # each utterance its own recording and a fresh recognizer, like `transcribe`
+    sentences: int = 0  # ordinary sentences per stream, rotating through the split's list (0 = all)
 
 
 @dataclass
@@ -80,6 +84,14 @@ class StreamResult:
 
 
 def make_engine(job: Job, grammar: Grammar, evidence_log: list | None):
+    if job.engine == "neural":
+        from voice_coach.recognition.neural.recognizer import NeuralRecognizer
+
+        return NeuralRecognizer(grammar)
+    if job.engine == "fused":
+        from voice_coach.recognition.fused import FusedRecognizer
+
+        return FusedRecognizer(grammar)
     if job.engine == "sphinx":
         from voice_coach.recognition.sphinx_recognizer import SphinxRecognizer
         from voice_coach.recognition.sphinx_rejection import RejectionPolicy
@@ -102,7 +114,12 @@ def run_stream(job: Job) -> StreamResult:
     cache = Path(job.cache)
     items = [(t, c) for t, c in corpus.select_commands(g, job.voice_index, job.per_intent, job.stop_repeats,
                                                          seed=job.split)]
-    items += [(s, None) for s in corpus.sentences_for(job.split)]
+    pool = corpus.sentences_for(job.split)
+    if job.sentences:
+        # rotate through the list so that the voices of one condition say different sentences
+        items += [(pool[(job.voice_index * job.sentences + k) % len(pool)], None) for k in range(job.sentences)]
+    else:
+        items += [(s, None) for s in pool]
     random.Random(f"{job.split}/{job.voice.label}").shuffle(items)
     seed = abs(hash((job.split, job.voice.label, job.condition.label))) % (2**31)
     log: list = []
@@ -165,6 +182,45 @@ def rss_probe(engine: str, vosk_model: str, wav: str) -> None:
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0)
 
 
+def cold_start_probe(engine: str, vosk_model: str, wav: str) -> None:
+    """Child-process mode: seconds from process start (imports, model load) to the first decision on a WAV."""
+    from voice_coach.recognition.factory import make_recognizer
+    from voice_coach.config import Settings
+
+    recognizer = make_recognizer(Settings(), load_library().all(), engine, vosk_model or None)
+    with wave.open(wav, "rb") as w:
+        audio = np.frombuffer(w.readframes(w.getnframes()), np.int16)
+    for start in range(0, audio.size, CHUNK_SAMPLES):
+        if recognizer.accept(audio[start : start + CHUNK_SAMPLES]):
+            break
+    else:
+        recognizer.flush()
+    print(time.monotonic() - PROCESS_START)
+
+
+def measure_cold_start(engine: str, vosk_model: str, cache: Path) -> float | None:
+    """Median of three fresh processes: from start to the first decision on one "stop"."""
+    audio, _ = corpus.build_stream([("stop", None)], corpus.TUNING_VOICES[0], Condition(), "tuning", 1, cache,
+                                   gap_s=0.6, lead_s=0.5)
+    times = []
+    with tempfile.TemporaryDirectory() as tmp:
+        wav = Path(tmp) / "stop.wav"
+        with wave.open(str(wav), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(corpus.SAMPLE_RATE_HZ)
+            w.writeframes(audio.tobytes())
+        for _ in range(3):
+            out = subprocess.run([sys.executable, __file__, "--cold-start-probe", str(wav), "--engine", engine,
+                                  "--vosk-model", vosk_model], capture_output=True, text=True)
+            try:
+                times.append(float(out.stdout.strip().splitlines()[-1]))
+            except (ValueError, IndexError):
+                print(f"cold-start probe failed: {out.stderr.strip()[-500:]}", file=sys.stderr)
+                return None
+    return sorted(times)[1]
+
+
 def measure_rss(engine: str, vosk_model: str, cache: Path) -> float | None:
     g = grammar()
     items = [(t, c) for t, c in corpus.select_commands(g, 0, 1, 2, seed="rss")][:12]
@@ -191,7 +247,8 @@ def fmt(x: float | None, unit: str = "%") -> str:
     return f"{100 * x:.1f} %" if unit == "%" else f"{x:.0f}{unit}"
 
 
-def summarize(results: list[StreamResult], engine: str, split: str, rss_mb: float | None) -> list[str]:
+def summarize(results: list[StreamResult], engine: str, split: str, rss_mb: float | None,
+              cold_s: float | None = None) -> list[str]:
     mine = [r for r in results if r.job.engine == engine and r.job.split == split]
     if not mine:
         return []
@@ -209,11 +266,11 @@ def summarize(results: list[StreamResult], engine: str, split: str, rss_mb: floa
     voices = sorted({r.job.voice.label for r in mine})
     n_cmd, n_sent = len(commands(mine)), len(sentences(mine))
     row = [engine, split, f"{len(voices)}",
-           *(fmt(rate(commands(by_level.get(level, [])))) for level in ("clean", "10 dB", "5 dB")),
+           *(fmt(rate(commands(by_level.get(level, [])))) for level in ("clean", "10 dB", "5 dB", "15 dB")),
            f"{fmt(false_rate)} ({n_sent - int(round((1 - false_rate) * n_sent))}/{n_sent})",
            fmt(rate(stop)), fmt(percentile_ms(clean_lat, 50), " ms") + " / " + fmt(percentile_ms(clean_lat, 95), " ms"),
            fmt(percentile_ms(latencies, 50), " ms") + " / " + fmt(percentile_ms(latencies, 95), " ms"),
-           f"{rtf:.3f}", fmt(rss_mb, " MB"), f"{n_cmd}", f"{stray}"]
+           f"{rtf:.3f}", fmt(rss_mb, " MB"), "–" if cold_s is None else f"{cold_s:.2f} s", f"{n_cmd}", f"{stray}"]
     return ["| " + " | ".join(row) + " |"]
 
 
@@ -244,15 +301,16 @@ def per_voice(results: list[StreamResult]) -> str:
     return "\n".join(out)
 
 
-HEADER = ("| engine | split | voices | clean | 10 dB | 5 dB | false commands | \"stop\" | latency p50/p95 clean "
-          "| latency p50/p95 all | RTF | peak RSS | command trials | stray |\n"
-          "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+HEADER = ("| engine | split | voices | clean | 10 dB | 5 dB | room + 15 dB | false commands | \"stop\" "
+          "| latency p50/p95 clean | latency p50/p95 all | RTF | peak RSS | cold start | command trials | stray |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="2 voices per split, 3 conditions, fewer phrases")
-    parser.add_argument("--engine", action="append", choices=["sphinx", "vosk"], help="default: sphinx (+vosk with --vosk-model)")
+    parser.add_argument("--engine", action="append", choices=["sphinx", "neural", "fused", "vosk"],
+                        help="default: sphinx, neural and fused side by side (+vosk with --vosk-model)")
     parser.add_argument("--vosk-model", default="", help="Vosk model folder to evaluate as well")
     parser.add_argument("--split", choices=["tuning", "held-out", "both"], default="both")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
@@ -267,11 +325,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-file", action="store_true",
                         help="each utterance as its own recording with a fresh recognizer (like transcribe)")
     parser.add_argument("--per-voice", action="store_true", help="print commands right / false commands per voice")
+    parser.add_argument("--per-intent", type=int, default=1, help="phrasings of every intent per stream")
+    parser.add_argument("--stops", type=int, default=5, help="extra \"stop\"s per stream")
+    parser.add_argument("--sentences", type=int, default=40,
+                        help="ordinary sentences per stream, rotating through the split's list (0 = all)")
+    parser.add_argument("--noisy-sentences", type=int, default=12,
+                        help="ordinary sentences per stream in noisy rooms (the clean streams carry the false-command count)")
     parser.add_argument("--rss-probe", help=argparse.SUPPRESS)
+    parser.add_argument("--cold-start-probe", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    engines = args.engine or (["sphinx", "vosk"] if args.vosk_model else ["sphinx"])
+    engines = args.engine or (["sphinx", "neural", "fused"] + (["vosk"] if args.vosk_model else []))
     if args.rss_probe:
         rss_probe(engines[0], args.vosk_model, args.rss_probe)
+        return 0
+    if args.cold_start_probe:
+        cold_start_probe(engines[0], args.vosk_model, args.cold_start_probe)
         return 0
     if not (available("espeak") and available("flite")):
         print("error: espeak-ng, flite and sox are needed to synthesize the corpus", file=sys.stderr)
@@ -294,11 +362,13 @@ def main(argv: list[str] | None = None) -> int:
                 voices = voices[:1] + voices[-2:-1]
             for vi, voice in enumerate(voices):
                 for condition in conditions:
-                    jobs.append(Job(engine, split, voice, vi, condition, 1 if args.quick else 2,
-                                    3 if args.quick else 6, args.cache, args.vosk_model, not args.no_reject, args.ns,
-                                    args.per_file))
+                    jobs.append(Job(engine, split, voice, vi, condition, 1 if args.quick else args.per_intent,
+                                    3 if args.quick else args.stops, args.cache, args.vosk_model, not args.no_reject, args.ns,
+                                    args.per_file, 12 if args.quick else (
+                                        args.sentences if not condition.noise else args.noisy_sentences)))
     started = time.monotonic()
-    with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+    # TFLite interpreters hang in forked children: spawn the workers.
+    with ProcessPoolExecutor(max_workers=max(1, args.jobs), mp_context=multiprocessing.get_context("spawn")) as pool:
         results = list(pool.map(run_stream, jobs))
     print(f"# {len(jobs)} streams in {time.monotonic() - started:.0f} s", file=sys.stderr)
     if args.features:
@@ -309,8 +379,9 @@ def main(argv: list[str] | None = None) -> int:
     lines = [HEADER]
     for engine in engines:
         rss = measure_rss(engine, args.vosk_model, Path(args.cache))
+        cold = measure_cold_start(engine, args.vosk_model, Path(args.cache))
         for split in splits:
-            lines += summarize(results, engine, split, rss)
+            lines += summarize(results, engine, split, rss, cold)
     lines.append("")
     lines.append("Per condition (commands recognized right; sentences that produced a command):")
     lines.append("")

@@ -7,7 +7,7 @@ the speaker's ``synthesize`` and fed, as one stream, to the default recognizer
 through (target: zero), then checks that real barge-ins over the coach's speech
 still get through at several therapist-to-echo level ratios.
 
-    .venv/bin/python scripts/measure_self_trigger.py [--engine auto|vosk|sphinx] [--limit N]
+    .venv/bin/python scripts/measure_self_trigger.py [--engine auto|fused|neural|sphinx|vosk] [--limit N]
         [--barge-in N] [--markdown]
 """
 
@@ -24,13 +24,13 @@ from voice_coach.config import Settings  # noqa: E402
 from voice_coach.live.echo_canceller import EchoCanceller  # noqa: E402
 from voice_coach.live.gate import SpeechGate  # noqa: E402
 from voice_coach.live.self_trigger import barge_in_check, coach_texts, measure  # noqa: E402
-from voice_coach.recognition.factory import choose_engine, make_recognizer  # noqa: E402
+from voice_coach.recognition.factory import ENGINES, choose_engine, make_recognizer  # noqa: E402
 from voice_coach.routines.loader import load_library  # noqa: E402
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--engine", default="auto", choices=("auto", "vosk", "sphinx"))
+    parser.add_argument("--engine", default="auto", choices=ENGINES)
     parser.add_argument("--model", help="Vosk model folder")
     parser.add_argument("--limit", type=int, default=0, help="only the first N coach sentences (0 = all)")
     parser.add_argument("--barge-in", type=int, default=30, help="coach sentences per barge-in level check")

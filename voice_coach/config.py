@@ -51,7 +51,8 @@ class AudioSettings:
 
 @dataclass(frozen=True)
 class RecognizerSettings:
-    """engine: "auto" (Vosk when a model is found, else PocketSphinx), "vosk" or "sphinx".
+    """engine: "auto" (Vosk when a model is found, else "fused"), "fused" (PocketSphinx + the neural
+        command model behind a verifier), "neural", "sphinx" or "vosk".
     model_dir: Vosk model folder; "" = $VOICE_COACH_MODEL, then ./models/.
     wake_word: when set (e.g. "coach"), commands count only after it ("coach next");
         "stop" always works.  "" = off.

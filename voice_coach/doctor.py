@@ -153,7 +153,8 @@ def check_microphone(settings: Settings) -> CheckResult:
     return _guard("microphone level", body)
 
 
-def check_recognizer(settings: Settings, engine: str | None, model_dir: str | None) -> CheckResult:
+def check_recognizer(settings: Settings, engine: str | None, model_dir: str | None,
+                     extra_dirs: tuple[str, ...] = ()) -> CheckResult:
     from voice_coach.recognition.factory import choose_engine, make_recognizer
     from voice_coach.recognition.vosk_model import model_problem
     from voice_coach.routines.loader import load_library
@@ -164,11 +165,22 @@ def check_recognizer(settings: Settings, engine: str | None, model_dir: str | No
             return CheckResult("recognizer", False, f"{choice.describe()}: the model {problem}",
                                "download it again with `voice-coach download-model`")
         started = time.monotonic()
-        recognizer = make_recognizer(settings, load_library(settings.routines_dirs), engine, model_dir)
+        recognizer = make_recognizer(settings, load_library([*settings.routines_dirs, *extra_dirs]), engine, model_dir)
         # One second of silence proves the engine decodes, not just that its files exist.
         recognizer.accept(np.zeros(16000, np.int16))
         recognizer.flush()
-        return CheckResult("recognizer", True, f"{choice.describe()}; loaded and decoded in {time.monotonic() - started:.1f} s")
+        detail = f"{choice.describe()}; loaded and decoded in {time.monotonic() - started:.1f} s"
+        missing = [label.partition("=")[2] for label in getattr(getattr(recognizer, "classes", None), "missing", ())
+                   if label.startswith("start_routine:")]
+        if missing and choice.engine == "neural":
+            return CheckResult("recognizer", False,
+                               f"{detail}; the neural model does not know the routine name(s) of: {', '.join(missing)}",
+                               "use the default fused engine (PocketSphinx's grammar decodes every routine name) "
+                               "or retrain with scripts/train_command_model.py")
+        if missing:
+            detail += (f"; routine name(s) not in the neural model, decoded by PocketSphinx's grammar: "
+                       f"{', '.join(missing)}")
+        return CheckResult("recognizer", True, detail)
 
     return _guard("recognizer", body)
 
@@ -196,7 +208,7 @@ def run_checks(settings: Settings, *, config_path: Path | None, routines_dirs: t
     steps: list[Callable[[], CheckResult]] = [
         lambda: check_config(config_path),
         lambda: check_routines(settings, routines_dirs),
-        lambda: check_recognizer(settings, engine, model_dir),
+        lambda: check_recognizer(settings, engine, model_dir, routines_dirs),
         lambda: check_journal(settings),
         lambda: check_devices(settings),
     ]

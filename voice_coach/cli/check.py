@@ -9,13 +9,14 @@ from voice_coach.cli.routines import add_routines_option
 from voice_coach.config import Settings, load_settings, override
 from voice_coach.errors import ConfigError
 from voice_coach.doctor import run_checks
+from voice_coach.recognition.factory import ENGINES
 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input-device", help="microphone name substring or index")
     parser.add_argument("--output-device", help="speaker name substring or index")
-    parser.add_argument("--engine", choices=["auto", "vosk", "sphinx"], help="recognizer to check")
+    parser.add_argument("--engine", choices=ENGINES, help="recognizer to check")
     parser.add_argument("--model", metavar="DIR", help="Vosk model folder")
     add_routines_option(parser)
     parser.add_argument("--no-sound", action="store_true", help="skip playing the chime/sentence and recording")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from voice_coach.cli.run import load_routines, settings_from_args
 from voice_coach.errors import ConfigError
+from voice_coach.recognition.factory import ENGINES
 
 
 
@@ -22,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="FILE.wav", help="write the whole demo (coach, chimes, commands) here")
     parser.add_argument("--speed", metavar="N", type=float, default=1.0,
                         help="run the routine's clock N times faster (timers shrink, speech keeps its pace)")
-    parser.add_argument("--engine", choices=("auto", "vosk", "sphinx"), help="speech recognizer (default: auto)")
+    parser.add_argument("--engine", choices=ENGINES, help="speech recognizer (default: auto)")
     parser.add_argument("--model", metavar="DIR", help="Vosk model folder")
     parser.add_argument("--output-device", metavar="D", help="speaker: name (part of it) or index")
     parser.add_argument("--voice", metavar="V", help="the coach's espeak-ng voice")

@@ -23,6 +23,7 @@ from voice_coach.live.listener import CommandListener
 from voice_coach.live.loop import LiveLoop
 from voice_coach.live.status import PlainStatus, RichStatus
 from voice_coach.live.text_io import TextCommandReader
+from voice_coach.recognition.factory import ENGINES
 
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ log = logging.getLogger(__name__)
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("routine", nargs="?", metavar="ROUTINE",
                         help="routine id to start at once (see voice-coach routines); default: ask")
-    parser.add_argument("--engine", choices=("auto", "vosk", "sphinx"), help="speech recognizer (default: auto)")
+    parser.add_argument("--engine", choices=ENGINES, help="speech recognizer (default: auto)")
     parser.add_argument("--model", metavar="DIR", help="Vosk model folder")
     parser.add_argument("--input-device", metavar="D", help="microphone: name (part of it) or index")
     parser.add_argument("--output-device", metavar="D", help="speaker: name (part of it) or index")

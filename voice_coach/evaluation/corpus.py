@@ -68,7 +68,8 @@ _BABBLE_VOICES = {
 
 @dataclass(frozen=True)
 class Condition:
-    """A listening condition: ``noise`` is "" (clean), "white", "pink" or "babble"."""
+    """A listening condition: ``noise`` is "" (clean), "white", "pink", "babble" or "room"
+    (a reverberant room, RT60 about 0.6 s, with pink noise at ``snr_db``)."""
 
     noise: str = ""
     snr_db: float = 0.0
@@ -86,6 +87,7 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition(),
     Condition("white", 10), Condition("pink", 10), Condition("babble", 10),
     Condition("white", 5), Condition("pink", 5), Condition("babble", 5),
+    Condition("room", 15),
 )
 QUICK_CONDITIONS: tuple[Condition, ...] = (Condition(), Condition("babble", 10), Condition("white", 5))
 
@@ -183,7 +185,7 @@ def noise(condition: Condition, n: int, split: str, seed: int, cache_dir: Path |
     rng = np.random.default_rng(seed)
     if condition.noise == "white":
         raw = rng.standard_normal(n)
-    elif condition.noise == "pink":
+    elif condition.noise in ("pink", "room"):
         raw = _pink(n, rng)
     elif condition.noise == "babble":
         raw = _babble(n, split, rng, cache_dir)
@@ -194,6 +196,24 @@ def noise(condition: Condition, n: int, split: str, seed: int, cache_dir: Path |
     return raw * (target / rms)
 
 
+def _reverberant(speech: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The utterance as heard across a reverberant room: a generated impulse response, RT60 0.5-0.7 s."""
+    rt60 = rng.uniform(0.5, 0.7)
+    length = int(SAMPLE_RATE_HZ * rt60)
+    t = np.arange(length) / SAMPLE_RATE_HZ
+    response = rng.standard_normal(length) * np.exp(-6.9 * t / rt60) * 0.5
+    response[: int(0.005 * SAMPLE_RATE_HZ)] = 0.0
+    response[0] = 1.0
+    size = 1 << (speech.size + length - 1).bit_length()
+    wet = np.fft.irfft(np.fft.rfft(speech, size) * np.fft.rfft(response, size), size)[: speech.size + length // 2]
+    return normalized_float(wet)
+
+
+def normalized_float(x: np.ndarray) -> np.ndarray:
+    """Float audio rescaled so its active-frame RMS is SPEECH_RMS_DBFS."""
+    return normalized(np.round(x / (np.max(np.abs(x)) or 1.0) * 30000).astype(np.int16))
+
+
 def build_stream(items: list[tuple[str, Command | None]], voice: Voice, condition: Condition, split: str,
                  seed: int, cache_dir: Path | None, gap_s: float = 1.2,
                  lead_s: float = 1.0) -> tuple[np.ndarray, list[Trial]]:
@@ -201,8 +221,11 @@ def build_stream(items: list[tuple[str, Command | None]], voice: Voice, conditio
     pieces: list[np.ndarray] = [np.zeros(int(lead_s * SAMPLE_RATE_HZ))]
     trials: list[Trial] = []
     position = pieces[0].size
+    room = np.random.default_rng(seed + 1) if condition.noise == "room" else None
     for text, expected in items:
         speech = normalized(synthesize(text, voice, cache_dir))
+        if room is not None:
+            speech = _reverberant(speech, room)
         gap = np.zeros(int(gap_s * SAMPLE_RATE_HZ))
         start_s = position / SAMPLE_RATE_HZ
         end_s = start_s + speech_end(speech)

@@ -1,4 +1,9 @@
-"""Choosing and building the recognizer: Vosk when a model is found, else PocketSphinx."""
+"""Choosing and building the recognizer.
+
+``auto``: Vosk when a model is found; otherwise the fused engine (PocketSphinx +
+the neural command model behind one verifier); PocketSphinx alone in wake-word
+mode, since only the grammar engine knows the wake word.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +18,17 @@ from voice_coach.recognition.base import Recognizer
 from voice_coach.recognition.vosk_model import find_vosk_model
 from voice_coach.routines.model import Routine
 
-ENGINES = ("auto", "vosk", "sphinx")
+ENGINES = ("auto", "fused", "neural", "sphinx", "vosk")
+_DESCRIPTIONS = {
+    "fused": "PocketSphinx + neural command model, fused by a verifier",
+    "neural": "neural command model (openWakeWord embeddings)",
+    "sphinx": "PocketSphinx, built-in English model",
+}
 
 
 @dataclass(frozen=True)
 class EngineChoice:
-    """engine: "vosk" or "sphinx"; model: the Vosk model folder (None for sphinx)."""
+    """engine: "vosk", "fused", "neural" or "sphinx"; model: the Vosk model folder (None otherwise)."""
 
     engine: str
     model: Path | None
@@ -27,7 +37,7 @@ class EngineChoice:
     def describe(self) -> str:
         if self.engine == "vosk":
             return f"Vosk, model {self.model} ({self.reason})"
-        return f"PocketSphinx, built-in English model ({self.reason})"
+        return f"{_DESCRIPTIONS[self.engine]} ({self.reason})"
 
 
 def choose_engine(settings: Settings, engine: str | None = None, model_dir: str | Path | None = None) -> EngineChoice:
@@ -35,16 +45,22 @@ def choose_engine(settings: Settings, engine: str | None = None, model_dir: str 
     engine = engine or settings.recognizer.engine or "auto"
     if engine not in ENGINES:
         raise ConfigError(f"unknown recognizer engine {engine!r}", f"use one of: {', '.join(ENGINES)}")
-    if engine == "sphinx":
-        return EngineChoice("sphinx", None, "chosen with engine = sphinx")
+    wake = settings.recognizer.wake_word
+    if engine in ("fused", "neural") and wake:
+        raise ConfigError(f"engine {engine} does not support a wake word (wake_word = {wake!r})",
+                          "use --engine sphinx (or auto) with a wake word, or turn the wake word off")
+    if engine in ("sphinx", "fused", "neural"):
+        return EngineChoice(engine, None, f"chosen with engine = {engine}")
     model = find_vosk_model(settings, model_dir)
     if model is not None:
         return EngineChoice("vosk", model, "model found" if engine == "auto" else "chosen with engine = vosk")
     if engine == "vosk":
         raise RecognizerError("engine vosk was chosen but no Vosk model was found "
                               "(looked at --model, $VOICE_COACH_MODEL and models/)",
-                              "run `voice-coach download-model`, pass --model DIR, or use --engine sphinx")
-    return EngineChoice("sphinx", None, "no Vosk model found; the default")
+                              "run `voice-coach download-model`, pass --model DIR, or use --engine fused")
+    if wake:
+        return EngineChoice("sphinx", None, "no Vosk model found; wake-word mode needs the grammar engine")
+    return EngineChoice("fused", None, "no Vosk model found; the default")
 
 
 def describe_engine(settings: Settings, engine: str | None = None, model_dir: str | Path | None = None) -> str:
@@ -65,8 +81,16 @@ def make_recognizer(settings: Settings, routines: Iterable[Routine], engine: str
 
         return VoskRecognizer(grammar, choice.model)
     try:
+        if choice.engine == "neural":
+            from voice_coach.recognition.neural.recognizer import NeuralRecognizer
+
+            return NeuralRecognizer(grammar)
+        if choice.engine == "fused":
+            from voice_coach.recognition.fused import FusedRecognizer
+
+            return FusedRecognizer(grammar)
         from voice_coach.recognition.sphinx_recognizer import SphinxRecognizer
     except ImportError as exc:
-        raise RecognizerError(f"the PocketSphinx recognizer is not available ({exc})",
+        raise RecognizerError(f"the {choice.engine} recognizer is not available ({exc})",
                               "reinstall voice-coach (pip install -e .), or use a Vosk model with --model DIR") from None
     return SphinxRecognizer(grammar)

@@ -97,7 +97,7 @@ def candidates(segment: Segment, neural: NeuralJudgment, sphinx: SphinxVerdict, 
     if sphinx.command is not None and sphinx_label is not None:
         found.setdefault(sphinx_label, (sphinx.text, sphinx.command))
     evidence = sphinx.evidence.features() if sphinx.evidence is not None else {}
-    out = []
+    out: list[Candidate] = []
     for label, (text, command) in found.items():
         same = sphinx_label == label or (
             sphinx.command is not None and command.intent == Intent.START_ROUTINE
@@ -106,6 +106,8 @@ def candidates(segment: Segment, neural: NeuralJudgment, sphinx: SphinxVerdict, 
             # the grammar knows every routine name, also a therapist's own
             text, command = sphinx.text, sphinx.command
             label = label_of(command)
+        if any(c.label == label for c in out):
+            continue
         features = {
             "p_label": neural.probability(label),
             "p_intent": neural.intent_probability(str(command.intent)),

@@ -61,15 +61,17 @@ class Segment:
     audio: np.ndarray
     noisy: bool
     final: bool = True
+    onset_s: float = 0.0  # where speech was detected (after the pre-roll)
 
     @property
     def speech_s(self) -> float:
-        return self.end_s - self.start_s
+        return max(0.0, self.end_s - self.onset_s)
 
 
 @dataclass
 class _Open:
     start_frame: int
+    onset_frame: int
     noisy: bool
     frames: list[np.ndarray] = field(default_factory=list)
     levels: list[float] = field(default_factory=list)
@@ -90,6 +92,7 @@ class Segmenter:
             maxlen=max(1, round(self.settings.preroll_s / FRAME_S)))
         self._open: _Open | None = None
         self._overlong = False  # inside talk that already ran too long
+        self._overlong_quiet = 0  # silent frames in a row since
 
     @property
     def position_s(self) -> float:
@@ -139,11 +142,14 @@ class Segmenter:
         self._frames_seen += 1
         s = self.settings
         opened = self._open
-        onset, silent, smoothed = self._gate.observe(level, background=opened is None and not self._overlong)
+        # Inside overlong sound the gate keeps learning: steady noise (a fan
+        # switched on) becomes the new floor within seconds, talk ends at a pause.
+        onset, silent, smoothed = self._gate.observe(level, background=opened is None)
         if self._overlong:
-            self._overlong = not silent or bool(self._preroll and not self._preroll[-1][2])
+            self._overlong_quiet = self._overlong_quiet + 1 if silent else 0
             self._preroll.append((frame, smoothed, silent))
-            if not self._overlong:
+            if self._overlong_quiet >= round(s.end_silence_s / FRAME_S):
+                self._overlong = False
                 self._gate.clear_onset()
             return None
         if opened is None:
@@ -158,7 +164,7 @@ class Segmenter:
         if len(opened.frames) * FRAME_S > s.max_segment_s:
             self._open = None
             self._overlong = True
-            self._gate.absorb(opened.levels)
+            self._overlong_quiet = 0
             return None
         end_frames = round(s.end_silence_s / FRAME_S)
         if self._quiet_tail(opened, end_frames):
@@ -178,7 +184,8 @@ class Segmenter:
 
     def _start(self) -> None:
         noisy = self._gate.noise_db > self.settings.noisy_room_db
-        opened = _Open(start_frame=self._frames_seen - len(self._preroll), noisy=noisy)
+        opened = _Open(start_frame=self._frames_seen - len(self._preroll), onset_frame=self._frames_seen,
+                       noisy=noisy)
         for frame, level, silent in self._preroll:
             opened.frames.append(frame)
             opened.levels.append(level)
@@ -204,9 +211,11 @@ class Segmenter:
             if not silent:
                 break
             quiet += 1
+        if not quiet:  # a noisy room's level drop rather than silence
+            quiet = round((self.settings.end_silence_s if final else self.settings.early_silence_s) / FRAME_S)
         start_s = opened.start_frame * FRAME_S
         at_s = self._frames_seen * FRAME_S
-        end_s = max(start_s, at_s - max(quiet, 0) * FRAME_S) if opened.silence_run else at_s - (
-            self.settings.end_silence_s if final else self.settings.early_silence_s)
+        end_s = max(start_s, at_s - quiet * FRAME_S)
         return Segment(start_s=round(start_s, 3), end_s=round(end_s, 3), at_s=round(at_s, 3),
-                       audio=np.concatenate(opened.frames), noisy=opened.noisy, final=final)
+                       audio=np.concatenate(opened.frames), noisy=opened.noisy, final=final,
+                       onset_s=round(opened.onset_frame * FRAME_S, 3))

@@ -22,6 +22,7 @@ from voice_coach.grammar import Grammar
 from voice_coach.recognition.neural.model import NONE_LABEL, CommandModel, builtin_model_path, sha256_of
 from voice_coach.routines.loader import load_library
 from voice_coach.training import dataset, negatives
+from voice_coach.training.model_card import write_card
 from voice_coach.training.voices import training_voices
 
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache"))) / "voice-coach-train"
@@ -44,7 +45,7 @@ def build_items(grammar: Grammar, espeak_voices: int, subset: int, seed: int) ->
     }
     per_text = {"sentence": 3, "padded": 4, "partial": 4, "word": 3, "coach": 2}
     if subset:
-        voices = voices[:: max(1, len(voices) // 3)][:3]
+        voices = [voices[0], voices[-1]]  # one espeak-ng, one mbrola speaker
         texts = {kind: strings[:subset] for kind, strings in texts.items()}
         per_text = {kind: 1 for kind in per_text}
     items = dataset.command_items(grammar, voices) + dataset.negative_items(texts, voices, per_text, seed)
@@ -110,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hidden", type=int, default=256, help="hidden units of the MLP")
     parser.add_argument("--max-iter", type=int, default=80, help="training epochs at most")
     parser.add_argument("--subset", type=int, default=0,
-                        help="quick run: 3 voices and the first N texts of each negative kind")
+                        help="quick run: 2 voices and the first N texts of each negative kind")
+    parser.add_argument("--max-shards", type=int, default=0, help="use only the first N shards (0 = all)")
     args = parser.parse_args(argv)
     for engine in ("espeak", "flite", "pico"):
         if not available(engine):
@@ -121,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     grammar = Grammar.build(load_library().all())
     items = build_items(grammar, args.espeak_voices, args.subset, args.seed)
     shards = dataset.make_shards(items, args.seed, noise_items=20 if args.subset else 400)
+    if args.max_shards:
+        shards = shards[: args.max_shards]  # items are shuffled, so this is a random subset
     print(f"{len(items)} utterances in {len(shards)} shards; cache {args.cache}", file=sys.stderr)
     results = collect(shards, args.cache, args.jobs)
     features = np.concatenate([r.pooled() for r in results if r.windows])
@@ -132,9 +136,13 @@ def main(argv: list[str] | None = None) -> int:
     model = fit(features, labels, args.seed, args.hidden, args.max_iter)
     meta = dict(model.meta, examples=len(labels), audio_hours=round(audio_s / 3600, 2),
                 kinds={k: kinds.count(k) for k in sorted(set(kinds))}, seed=args.seed,
-                espeak_voices=args.espeak_voices, subset=args.subset,
+                espeak_voices=args.espeak_voices, subset=args.subset, shards=len(shards),
                 train_minutes=round((time.monotonic() - started) / 60, 1))
     model = CommandModel(model.labels, model.mean, model.scale, model.weights, model.biases, meta)
+    meta.update(input_size=int(features.shape[1]), hidden=args.hidden, labels=list(model.labels))
+    model = CommandModel(model.labels, model.mean, model.scale, model.weights, model.biases, meta)
     model.save(args.out)
+    if args.out == builtin_model_path():
+        write_card(args.out, meta)
     print(json.dumps({"out": str(args.out), "sha256": sha256_of(args.out), **meta}), flush=True)
     return 0

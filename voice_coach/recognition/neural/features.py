@@ -17,6 +17,7 @@ from voice_coach.errors import RecognizerError
 CHUNK_SAMPLES = 1280  # 80 ms at 16 kHz: pyopen-wakeword's step
 CHUNK_S = CHUNK_SAMPLES / 16000
 EMBEDDING_SIZE = 96
+PRIMING_CHUNKS = 13  # ~1 s: the mel and embedding windows are then full
 
 
 def load_frontend():
@@ -48,6 +49,13 @@ class EmbeddingStream:
         # need that history, and a cold start should be quick.
         if hasattr(self._frontend, "new_audio_samples"):
             self._frontend.new_audio_samples = 0
+        # Instead, about a second of a quiet room: the model was trained on
+        # segments that always had room sound before them, and a recording that
+        # starts with the command (a short WAV file) must look the same.
+        quiet = np.random.default_rng(0).standard_normal(PRIMING_CHUNKS * CHUNK_SAMPLES) * 32768 * 10 ** (-70 / 20)
+        for start in range(0, quiet.size, CHUNK_SAMPLES):
+            for _ in self._frontend.process_streaming(quiet[start : start + CHUNK_SAMPLES].astype(np.int16).tobytes()):
+                pass
         self._pending = np.zeros(0, np.int16)
         self._chunks = 0
         self.times: deque[float] = deque(maxlen=int(keep_s / CHUNK_S))

@@ -1,0 +1,64 @@
+"""The engine-independent segmenter: one segment per utterance, early look, long talk never judged."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from voice_coach.recognition.segmenter import Segmenter, SegmenterSettings
+
+RATE = 16000
+
+
+def burst(seconds: float, level: float = 0.1, seed: int = 0) -> np.ndarray:
+    """Speech-like: noise modulated at a syllable rate."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(seconds * RATE)) / RATE
+    return rng.standard_normal(t.size) * level * (0.6 + 0.4 * np.sin(2 * np.pi * 4 * t))
+
+
+def quiet(seconds: float, seed: int = 1) -> np.ndarray:
+    return np.random.default_rng(seed).standard_normal(int(seconds * RATE)) * 10 ** (-65 / 20)
+
+
+def to_int16(x: np.ndarray) -> np.ndarray:
+    return np.clip(np.round(x * 32767), -32768, 32767).astype(np.int16)
+
+
+def feed(segmenter: Segmenter, audio: np.ndarray, chunk: int = 480):
+    out = []
+    for k in range(0, audio.size, chunk):
+        out += segmenter.accept(audio[k : k + chunk])
+    return out + segmenter.flush()
+
+
+def test_one_utterance_gives_an_early_look_then_one_final_segment():
+    audio = to_int16(np.concatenate([quiet(1.0), burst(0.6), quiet(1.0)]))
+    segments = feed(Segmenter(), audio)
+    early = [s for s in segments if not s.final]
+    final = [s for s in segments if s.final]
+    assert len(final) == 1 and len(early) == 1
+    seg = final[0]
+    assert 0.7 <= seg.start_s <= 1.0  # the pre-roll reaches back before the onset
+    assert 1.55 <= seg.end_s <= 1.7 and seg.at_s >= seg.end_s + 0.2
+    assert early[0].start_s == seg.start_s and early[0].at_s < seg.at_s
+    assert seg.audio.size == round((seg.at_s - seg.start_s) * RATE)
+
+
+def test_the_same_segments_whatever_the_chunk_size():
+    audio = to_int16(np.concatenate([quiet(1.0), burst(0.5), quiet(0.8), burst(0.9, seed=3), quiet(1.0)]))
+    a = [(s.start_s, s.end_s, s.final) for s in feed(Segmenter(), audio, 480)]
+    b = [(s.start_s, s.end_s, s.final) for s in feed(Segmenter(), audio, 1777)]
+    assert a == b and sum(final for *_, final in a) == 2
+
+
+def test_talk_longer_than_any_command_is_never_judged_not_even_its_tail():
+    settings = SegmenterSettings(max_segment_s=2.0)
+    long_talk = np.concatenate([burst(2.6), quiet(0.08), burst(0.5, seed=4)])  # a short pause near the end
+    audio = to_int16(np.concatenate([quiet(1.0), long_talk, quiet(1.0), burst(0.5, seed=5), quiet(1.0)]))
+    final = [s for s in feed(Segmenter(settings), audio) if s.final]
+    assert len(final) == 1 and final[0].start_s > 4.0  # only the separate utterance after the talk
+
+
+def test_a_click_is_too_short_to_judge():
+    audio = to_int16(np.concatenate([quiet(1.0), burst(0.05), quiet(1.0)]))
+    assert [s for s in feed(Segmenter(), audio) if s.final] == []

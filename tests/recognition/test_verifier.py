@@ -1,0 +1,103 @@
+"""The fusion verifier: its file, its features, and how thresholds are chosen from tuning results."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from voice_coach.errors import RecognizerError
+from voice_coach.intents import Command, Intent
+from voice_coach.recognition.fused import FEATURES, Verifier, candidates
+from voice_coach.recognition.neural.classes import ClassMap
+from voice_coach.recognition.neural.recognizer import NeuralJudgment
+from voice_coach.recognition.segmenter import Segment
+from voice_coach.recognition.sphinx_recognizer import SphinxVerdict
+from voice_coach.training.verifier_fit import Row, replay
+
+LABELS = ("none", "stop", "next", "start_routine:routine=heel-spur")
+
+
+class _Grammar:
+    """Just enough grammar for ClassMap: two commands and one routine."""
+
+    def phrases(self):
+        return [("stop", Command(Intent.STOP)), ("next", Command(Intent.NEXT)),
+                ("start heel routine", Command(Intent.START_ROUTINE, {"routine": "heel-spur"})),
+                ("start my routine", Command(Intent.START_ROUTINE, {"routine": "mine"}))]
+
+
+def segment(final=True) -> Segment:
+    return Segment(start_s=1.0, end_s=1.6, at_s=1.85, audio=np.zeros(100, np.int16), noisy=False, final=final,
+                   onset_s=1.25)
+
+
+def judgment(**p) -> NeuralJudgment:
+    return NeuralJudgment(np.array([p.get(label, 0.0) for label in LABELS]), LABELS, 8)
+
+
+def test_both_engines_agreeing_is_one_candidate_with_agreement_features():
+    classes = ClassMap.build(LABELS, _Grammar())
+    verdict = SphinxVerdict("stop", Command(Intent.STOP), None, True, 0.9)
+    (only,) = candidates(segment(), judgment(stop=0.9, none=0.1), verdict, classes)
+    assert only.command.intent == Intent.STOP
+    assert only.features["agree"] == 1.0 and only.features["sphinx_accepted"] == 1.0
+    assert only.features["p_label"] == pytest.approx(0.9) and set(only.features) == set(FEATURES)
+
+
+def test_disagreeing_engines_give_two_candidates():
+    classes = ClassMap.build(LABELS, _Grammar())
+    verdict = SphinxVerdict("next", Command(Intent.NEXT), None, False, 0.3)
+    found = {c.label: c for c in candidates(segment(), judgment(stop=0.6, none=0.3, next=0.1), verdict, classes)}
+    assert set(found) == {"stop", "next"}
+    assert found["stop"].features["sphinx_same"] == 0.0 and found["next"].features["sphinx_same"] == 1.0
+    assert found["next"].features["p_label"] == pytest.approx(0.1)
+
+
+def test_a_routine_the_model_never_learned_comes_from_the_grammar_decode():
+    classes = ClassMap.build(LABELS, _Grammar())
+    assert classes.missing == ("start_routine:routine=mine",)
+    mine = Command(Intent.START_ROUTINE, {"routine": "mine"})
+    verdict = SphinxVerdict("start my routine", mine, None, True, 0.8)
+    (only,) = candidates(segment(), judgment(**{"start_routine:routine=heel-spur": 0.8, "none": 0.2}), verdict, classes)
+    assert only.command.slots == {"routine": "mine"} and only.features["p_intent"] == pytest.approx(0.8)
+
+
+def test_the_file_round_trips_and_a_damaged_one_is_a_clear_error(tmp_path):
+    verifier = Verifier(tuple(float(k) for k in range(len(FEATURES))), -3.0, 0.8, 0.6, {"note": "test"})
+    path = tmp_path / "verifier.json"
+    verifier.save(path)
+    assert Verifier.load(path) == verifier
+    features = {name: 0.0 for name in FEATURES}
+    low = verifier.probability(features)
+    features["p_intent"] = 1.0
+    assert verifier.probability(features) > low  # a positive weight raises the probability
+    data = json.loads(path.read_text())
+    data["features"] = data["features"][:-1]
+    path.write_text(json.dumps(data))
+    with pytest.raises(RecognizerError, match="damaged") as err:
+        Verifier.load(path)
+    assert "fit_verifier" in err.value.fix
+    with pytest.raises(RecognizerError, match="missing"):
+        Verifier.load(tmp_path / "nope.json")
+
+
+def test_the_shipped_verifier_loads():
+    verifier = Verifier.load()
+    assert 0.0 < verifier.stop_threshold <= verifier.threshold < 1.0
+
+
+def row(stream, start, trial, command_trial, right, stop=False, final=True):
+    return Row(stream, (start, final), trial, command_trial, right, stop, not final, (0.0,) * len(FEATURES))
+
+
+def test_replay_counts_the_first_decision_per_segment_and_false_commands_per_sentence():
+    rows = [row(0, 1.0, 0, True, True), row(0, 1.0, 0, True, False),  # one segment, two candidates
+            row(0, 5.0, 1, False, False),  # a sentence
+            row(0, 9.0, 2, True, True, stop=True, final=False), row(0, 9.0, 2, True, True, stop=True)]
+    p = np.array([0.9, 0.95, 0.6, 0.5, 0.5])
+    assert replay(rows, p, threshold=0.7, stop_threshold=0.4) == (1, 0, 1)  # the wrong candidate scored higher
+    p = np.array([0.95, 0.9, 0.8, 0.3, 0.3])
+    assert replay(rows, p, threshold=0.7, stop_threshold=0.4) == (1, 1, 0)
+    assert replay(rows, p, threshold=0.7, stop_threshold=0.25) == (2, 1, 0)

@@ -1,0 +1,59 @@
+"""The model card beside the shipped model: what it was trained on, how, and how well it does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from voice_coach.evaluation import corpus
+from voice_coach.recognition.neural.model import sha256_of
+from voice_coach.training.voices import HELD_OUT_VARIANTS, TRAIN_ACCENTS, TRAIN_VARIANTS
+
+RESULTS_BEGIN, RESULTS_END = "<!-- held-out-results:begin -->", "<!-- held-out-results:end -->"
+
+
+def write_card(model_path: Path, meta: dict, verifier_meta: dict | None = None) -> Path:
+    """Write MODEL_CARD.md next to the model, keeping an existing held-out results block."""
+    card = model_path.parent / "MODEL_CARD.md"
+    results = f"{RESULTS_BEGIN}\n_not measured yet: run `scripts/eval_recognition.py --write-docs`_\n{RESULTS_END}"
+    if card.exists():
+        old = card.read_text()
+        if RESULTS_BEGIN in old and RESULTS_END in old:
+            results = old[old.index(RESULTS_BEGIN): old.index(RESULTS_END) + len(RESULTS_END)]
+    kinds = ", ".join(f"{k} {v}" for k, v in sorted(meta.get("kinds", {}).items()))
+    held_out = ", ".join(v.label for v in corpus.HELD_OUT_VOICES)
+    tuning = ", ".join(v.label for v in corpus.TUNING_VOICES)
+    card.write_text(f"""# Model card: neural command model (`{model_path.name}`)
+
+- **File:** `voice_coach/recognition/neural/data/{model_path.name}`, {model_path.stat().st_size / 1e6:.2f} MB,
+  sha256 `{sha256_of(model_path)}`
+- **Reproduce:** `pip install -e .[train]` then `scripts/train_command_model.py --max-shards {meta.get("shards", 0)}`
+  (seed {meta.get("seed")}; synthesis and shard results cached; {meta.get("train_minutes")} min for this file on the
+  2-core build machine while other work ran), then `scripts/fit_verifier.py` for `verifier.json`.
+- **What it does:** classifies one whole speech segment (its openWakeWord speech embeddings, from
+  `pyopen-wakeword`'s melspectrogram + embedding TFLite models, one 96-value vector per 80 ms) into one of
+  {len(meta.get("labels", [])) - 1} command classes (intent + slot of the built-in grammar) or "none". The segment's
+  embeddings are pooled (mean, max, spread, four time slices, length) into {meta.get("input_size", "–")} values; an
+  MLP with one hidden layer of {meta.get("hidden", "–")} ReLU units; numpy inference, no PyTorch.
+- **Data:** {meta.get("examples")} examples from {meta.get("audio_hours")} h of synthesized, augmented audio ({kinds}).
+  Commands: every phrasing of the grammar by every training voice, "stop" 3 extra times. Negatives:
+  `voice_coach/training/negatives.py` (sentences with command words, padded commands, partial commands, single
+  non-command words; kept apart from the evaluation's sentences), every sentence the coach speaks in all routines,
+  noise bursts, and segments of sentences/noise that the segmenter cut out ("stray").
+- **Training voices:** espeak-ng accents {", ".join(TRAIN_ACCENTS)} × {len(TRAIN_VARIANTS)} variants (sampled, rates
+  125–205 wpm, pitch 25–75; never the variants {", ".join(sorted(HELD_OUT_VARIANTS))}), flite slt and kal16, pico
+  en-US (each plain, 10 % slower +1.5 semitones, 10 % faster −1.5 semitones), mbrola us1 at 135/165/195 wpm.
+  Never Festival or Piper voices.
+- **Augmentation:** per shard of ~30 utterances one room: clean (25 %) or white, pink, brown noise, babble of 2–6
+  talkers saying training sentences, music-like tones, fan/HVAC hum; SNR 0–25 dB; gain ±12 dB; cheap-microphone
+  band limits (30 %); per utterance speed ±10 % (50 %), generated room reverberation RT60 0.2–0.9 s (30 %).
+- **Tuning split** (verifier and thresholds only): {tuning}.
+- **Held-out split** (measurement only): {held_out}.
+- **Known limits:** synthetic voices only (no real speakers); commands must be said alone; a segment with more
+  than 3 s of speech is never a command; routine names outside the built-in routines are not classes (the fused
+  engine takes them from PocketSphinx's grammar decode).
+
+## Held-out results (`scripts/eval_recognition.py`)
+
+{results}
+""")
+    return card

@@ -1,0 +1,168 @@
+"""Fit the fusion verifier on the tuning split: ``scripts/fit_verifier.py``.
+
+The fused engine runs over tuning streams (tuning voices, tuning sentences,
+several rooms) with a verifier that decides nothing, logging every candidate
+with its features; each candidate is labelled right or wrong from the trial
+it falls in.  A logistic regression is fitted on those, then the decision
+thresholds are chosen by replaying the engine's decision rule: the general
+threshold keeps false commands on tuning sentences at or below
+``max_false`` while keeping as many commands right as possible; "stop" gets
+its own, lower threshold (a wrong stop only pauses) within a looser budget.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import random
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from voice_coach.evaluation import corpus
+from voice_coach.evaluation.corpus import Condition, Trial
+from voice_coach.grammar import Grammar
+from voice_coach.intents import Command
+from voice_coach.recognition.fused import FEATURES, FusedRecognizer, Verifier, builtin_verifier_path
+from voice_coach.recognition.neural.model import CommandModel
+from voice_coach.routines.loader import load_library
+
+FIT_CONDITIONS = (Condition(), Condition("white", 10), Condition("babble", 10), Condition("pink", 5),
+                  Condition("room", 15), Condition("babble", 5))
+DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache"))) / "voice-coach-eval"
+_DECIDE_NOTHING = Verifier(tuple(0.0 for _ in FEATURES), -40.0, 2.0, 2.0, {})
+
+
+@dataclass(frozen=True)
+class Row:
+    stream: int
+    look: tuple[float, bool]  # (segment start, final): one decision point
+    trial: int  # index of the trial the look falls in, -1 for none
+    is_command_trial: bool
+    right: bool
+    is_stop: bool
+    early: bool
+    features: tuple[float, ...]
+
+
+def same(a: Command, b: Command | None) -> bool:
+    return b is not None and a.intent == b.intent and dict(a.slots) == dict(b.slots)
+
+
+def trial_at(trials: list[Trial], at_s: float) -> int:
+    for index, trial in enumerate(trials):
+        if trial.start_s <= at_s < trial.window_end_s:
+            return index
+    return -1
+
+
+def stream_rows(args: tuple[int, int, int, Condition, str, str, int]) -> tuple[list[Row], int, int]:
+    stream, voice_index, sentence_offset, condition, cache, model_path, sentences = args
+    grammar = Grammar.build(load_library().all())
+    voice = corpus.TUNING_VOICES[voice_index]
+    items = [(t, c) for t, c in corpus.select_commands(grammar, voice_index, 2, 6, seed="fit")]
+    pool = corpus.sentences_for("tuning")
+    items += [(pool[(sentence_offset + k) % len(pool)], None) for k in range(sentences)]
+    random.Random(f"fit/{stream}").shuffle(items)
+    audio, trials = corpus.build_stream(items, voice, condition, "tuning", 1000 + stream, Path(cache))
+    log: list = []
+    model = CommandModel.load(Path(model_path)) if model_path else None
+    recognizer = FusedRecognizer(grammar, model=model, verifier=_DECIDE_NOTHING, candidate_log=log)
+    for start in range(0, audio.size, 480):
+        recognizer.accept(audio[start : start + 480])
+    recognizer.flush()
+    rows = []
+    for segment, candidate, _ in log:
+        index = trial_at(trials, segment.at_s)
+        expected = trials[index].expected if index >= 0 else None
+        rows.append(Row(stream, (segment.start_s, segment.final), index, expected is not None,
+                        same(candidate.command, expected), candidate.features["is_stop"] > 0.5,
+                        not segment.final, tuple(candidate.features[name] for name in FEATURES)))
+    n_commands = sum(1 for t in trials if t.expected is not None)
+    return rows, n_commands, len(trials) - n_commands
+
+
+def replay(rows: list[Row], probabilities: np.ndarray, threshold: float, stop_threshold: float):
+    """Commands right and sentence trials with a false command, under the engine's decision rule."""
+    best: dict[tuple[int, tuple[float, bool]], tuple[float, Row]] = {}
+    for row, p in zip(rows, probabilities):
+        key = (row.stream, row.look)
+        if key not in best or p > best[key][0]:
+            best[key] = (p, row)
+    decided: dict[tuple[int, float], Row] = {}
+    for (stream, (start, final)), (p, row) in sorted(best.items(), key=lambda kv: (kv[0][0], kv[0][1][0], kv[0][1][1])):
+        needed = stop_threshold if row.is_stop else threshold
+        if p >= needed and (stream, start) not in decided:
+            decided[(stream, start)] = row
+    right = {(r.stream, r.trial) for r in decided.values() if r.right and r.is_command_trial}
+    false_sentences = {(r.stream, r.trial) for r in decided.values() if not r.is_command_trial and r.trial >= 0}
+    wrong_commands = {(r.stream, r.trial) for r in decided.values() if r.is_command_trial and not r.right}
+    return len(right), len(false_sentences), len(wrong_commands)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="fit_verifier", description="Fit the fusion verifier on the tuning split.")
+    parser.add_argument("--model", default="", help="command model file (default: the shipped one)")
+    parser.add_argument("--out", type=Path, default=builtin_verifier_path())
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--sentences", type=int, default=60, help="tuning sentences per stream")
+    parser.add_argument("--max-false", type=float, default=0.004, help="false-command budget on tuning sentences")
+    parser.add_argument("--max-false-stop", type=float, default=0.004, help="extra budget for false stops")
+    parser.add_argument("--quick", action="store_true", help="two voices, two rooms (for a test)")
+    args = parser.parse_args(argv)
+    from sklearn.linear_model import LogisticRegression
+    from tqdm import tqdm
+
+    voices = range(2) if args.quick else range(len(corpus.TUNING_VOICES))
+    conditions = FIT_CONDITIONS[:2] if args.quick else FIT_CONDITIONS
+    work = []
+    for v in voices:
+        for c, condition in enumerate(conditions):
+            work.append((len(work), v, (v * len(conditions) + c) * args.sentences, condition, str(args.cache),
+                         args.model, 10 if args.quick else args.sentences))
+    started = time.monotonic()
+    rows: list[Row] = []
+    n_commands = n_sentences = 0
+    with ProcessPoolExecutor(max_workers=max(1, args.jobs), mp_context=multiprocessing.get_context("spawn")) as pool:
+        for got, commands, sentences in tqdm(pool.map(stream_rows, work), total=len(work), desc="tuning streams",
+                                             file=sys.stderr):
+            rows += got
+            n_commands += commands
+            n_sentences += sentences
+    x = np.array([r.features for r in rows])
+    y = np.array([r.right for r in rows])
+    lr = LogisticRegression(C=1.0, max_iter=2000)
+    lr.fit(x, y)
+    p = lr.predict_proba(x)[:, 1]
+    # Highest thresholds first: among equally good ones keep the most cautious.
+    grid = [round(t, 3) for t in np.linspace(0.99, 0.05, 95)]
+    best_general = None
+    for t in grid:
+        right, false, _ = replay(rows, p, t, 2.0)
+        if false <= args.max_false * n_sentences and (best_general is None or right > best_general[1]):
+            best_general = (t, right, false)
+    threshold = best_general[0] if best_general else 0.99
+    best_stop = (threshold, *replay(rows, p, threshold, threshold)[:2])
+    for t in grid:
+        if t >= threshold:
+            continue
+        right, false, _ = replay(rows, p, threshold, t)
+        if false <= (args.max_false + args.max_false_stop) * n_sentences and right > best_stop[1]:
+            best_stop = (t, right, false)
+    right, false, wrong = replay(rows, p, threshold, best_stop[0])
+    meta = {"tuning_streams": len(work), "candidates": len(rows), "command_trials": n_commands,
+            "sentence_trials": n_sentences, "tuning_right": round(right / max(1, n_commands), 4),
+            "tuning_false": round(false / max(1, n_sentences), 4), "tuning_wrong_command": wrong,
+            "conditions": [c.label for c in conditions], "minutes": round((time.monotonic() - started) / 60, 1)}
+    verifier = Verifier(tuple(float(w) for w in lr.coef_[0]), float(lr.intercept_[0]), threshold, best_stop[0], meta)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    verifier.save(args.out)
+    print(json.dumps({"out": str(args.out), "threshold": threshold, "stop_threshold": best_stop[0], **meta}))
+    return 0
