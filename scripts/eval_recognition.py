@@ -260,6 +260,7 @@ def summarize(results: list[StreamResult], engine: str, split: str, rss_mb: floa
     stop = [o for o in commands(mine) if o.text == "stop"]
     false_rate = 1 - (rate(sentences(mine)) or 0.0)
     latencies = [o.latency_s for o in commands(mine) if o.latency_s is not None]
+    stop_lat = [o.latency_s for o in stop if o.latency_s is not None]
     clean_lat = [o.latency_s for r in by_level.get("clean", []) for o in r.outcomes if o.latency_s is not None]
     rtf = sum(r.cpu_s for r in mine) / sum(r.audio_s for r in mine)
     stray = sum(r.stray for r in mine)
@@ -268,7 +269,8 @@ def summarize(results: list[StreamResult], engine: str, split: str, rss_mb: floa
     row = [engine, split, f"{len(voices)}",
            *(fmt(rate(commands(by_level.get(level, [])))) for level in ("clean", "10 dB", "5 dB", "15 dB")),
            f"{fmt(false_rate)} ({n_sent - int(round((1 - false_rate) * n_sent))}/{n_sent})",
-           fmt(rate(stop)), fmt(percentile_ms(clean_lat, 50), " ms") + " / " + fmt(percentile_ms(clean_lat, 95), " ms"),
+           f"{fmt(rate(stop))} ({fmt(percentile_ms(stop_lat, 50), ' ms')} / {fmt(percentile_ms(stop_lat, 95), ' ms')})",
+           fmt(percentile_ms(clean_lat, 50), " ms") + " / " + fmt(percentile_ms(clean_lat, 95), " ms"),
            fmt(percentile_ms(latencies, 50), " ms") + " / " + fmt(percentile_ms(latencies, 95), " ms"),
            f"{rtf:.3f}", fmt(rss_mb, " MB"), "–" if cold_s is None else f"{cold_s:.2f} s", f"{n_cmd}", f"{stray}"]
     return ["| " + " | ".join(row) + " |"]
@@ -301,7 +303,7 @@ def per_voice(results: list[StreamResult]) -> str:
     return "\n".join(out)
 
 
-HEADER = ("| engine | split | voices | clean | 10 dB | 5 dB | room + 15 dB | false commands | \"stop\" "
+HEADER = ("| engine | split | voices | clean | 10 dB | 5 dB | room + 15 dB | false commands | \"stop\" (latency p50 / p95) "
           "| latency p50/p95 clean | latency p50/p95 all | RTF | peak RSS | cold start | command trials | stray |\n"
           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 

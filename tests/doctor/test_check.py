@@ -1,5 +1,7 @@
 """`voice-coach check`: every line OK/FAIL with a fix, no traceback, real devices when available."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -30,8 +32,20 @@ def test_checks_without_sound_report_each_part(tmp_path):
     assert reported == results
     assert by_name["config"].ok and "using defaults" in by_name["config"].detail
     assert by_name["routines"].ok and "heel-spur" in by_name["routines"].detail
-    assert by_name["recognizer"].ok and "PocketSphinx" in by_name["recognizer"].detail
+    assert by_name["recognizer"].ok and "PocketSphinx + neural command model" in by_name["recognizer"].detail
     assert by_name["journal"].ok
+
+
+QUICK_ROUTINES = Path(__file__).resolve().parent.parent / "live" / "data"
+
+
+def test_a_routine_name_the_neural_model_never_learned_is_named(tmp_path):
+    fused = {r.name: r for r in run_checks(Settings(), config_path=tmp_path / "none.toml", sound=False,
+                                          routines_dirs=(str(QUICK_ROUTINES),))}["recognizer"]
+    assert fused.ok and "not in the neural model, decoded by PocketSphinx's grammar: quick-test" in fused.detail
+    neural = {r.name: r for r in run_checks(Settings(), config_path=tmp_path / "none.toml", sound=False,
+                                           routines_dirs=(str(QUICK_ROUTINES),), engine="neural")}["recognizer"]
+    assert not neural.ok and "quick-test" in neural.detail and "fused" in neural.fix
 
 
 def test_bad_config_and_missing_model_are_fails_with_fixes(tmp_path, capsys):

@@ -48,6 +48,10 @@ def write_card(model_path: Path, meta: dict, verifier_meta: dict | None = None) 
   band limits (30 %); per utterance speed ±10 % (50 %), generated room reverberation RT60 0.2–0.9 s (30 %).
 - **Tuning split** (verifier and thresholds only): {tuning}.
 - **Held-out split** (measurement only): {held_out}.
+- **Reproducibility note:** this file was trained with the segmenter of commit a09317a; two later refinements
+  (the shortest judged segment no longer counts the pre-roll; talk that ran too long ends at a pause) and the
+  front end's second of priming change some training windows slightly, so a rerun gives a close, not
+  byte-identical, model.
 - **Known limits:** synthetic voices only (no real speakers); commands must be said alone; a segment with more
   than 3 s of speech is never a command; routine names outside the built-in routines are not classes (the fused
   engine takes them from PocketSphinx's grammar decode).
