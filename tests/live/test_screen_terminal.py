@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from voice_coach.live.big_digits import clock_text, render_big
+from voice_coach.live.screen import STDERR_LOG
 
 from tests.live.cli_helpers import ROOT, CoachProcess, no_sound_env
 
@@ -97,9 +98,8 @@ def env(tmp_path):
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux (apt-get install tmux)")
 def test_the_screen_counts_down_in_big_digits_and_echoes_typed_commands(tmp_path, env):
-    err = tmp_path / "stderr.txt"
-    command = (f"cd {shlex.quote(str(ROOT))} && {shlex.quote(sys.executable)} -m voice_coach run --text "
-               f"--no-journal --routines {shlex.quote(str(SCREEN_ROUTINES))} 2> {shlex.quote(str(err))}")
+    command = (f"cd {shlex.quote(str(ROOT))} && {shlex.quote(sys.executable)} -m voice_coach run --text -v "
+               f"--no-journal --routines {shlex.quote(str(SCREEN_ROUTINES))}")
     pane = Pane(tmp_path, command, env)
     try:
         pane.wait_for_text("Say start and a routine name")
@@ -129,7 +129,8 @@ def test_the_screen_counts_down_in_big_digits_and_echoes_typed_commands(tmp_path
         assert pane.wait_for_exit() == 0
     finally:
         pane.close()
-    assert "Traceback" not in err.read_text()
+    log = (Path(env["VOICE_COACH_DATA_DIR"]) / STDERR_LOG).read_text()  # -v logs, kept off the screen
+    assert log.strip() and "Traceback" not in log
 
 
 def test_piped_output_stays_status_lines_without_escape_codes(env):

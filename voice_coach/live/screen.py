@@ -14,8 +14,9 @@ import logging
 import os
 import sys
 import threading
-from contextlib import ExitStack
-from typing import Any, Callable
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterator
 
 from voice_coach.live.inbox import HeardCommand, InboxItem
 from voice_coach.live.screen_layout import Listening, ScreenSnapshot, compose, level_db, snapshot_of, understood_as
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 
 NO_SOUND_AFTER_S = 2.0  # no microphone block for this long: the stream is stalled, say so
 REFRESH_PER_S = 4.0
+STDERR_LOG = "screen-stderr.log"  # in the data folder: what went to stderr while the screen was shown
 
 Level = Callable[[], "tuple[float, float] | None"]  # (clock time, int16 RMS) of the newest microphone block
 
@@ -139,22 +141,12 @@ class ScreenStatus:
 
     # ---- logging -------------------------------------------------------------------
     def capture_logging(self) -> Callable[[], None]:
-        """Show log records as the notice instead of writing them over the screen; returns the undo."""
+        """Also show warnings as the notice (a log file is not where a therapist looks); returns the undo."""
         root = logging.getLogger()
-        on_terminal = [h for h in root.handlers if isinstance(h, logging.StreamHandler)
-                       and _is_terminal(getattr(h, "stream", None))]
         handler = _NoticeHandler(self.notice)
         handler.setLevel(logging.WARNING)
-        for h in on_terminal:
-            root.removeHandler(h)
         root.addHandler(handler)
-
-        def undo() -> None:
-            root.removeHandler(handler)
-            for h in on_terminal:
-                root.addHandler(h)
-
-        return undo
+        return lambda: root.removeHandler(handler)
 
 
 class _Frame:
@@ -186,11 +178,21 @@ class _NoticeHandler(logging.Handler):
             self.handleError(record)
 
 
-def _is_terminal(stream) -> bool:
+@contextmanager
+def stderr_into(path: Path) -> Iterator[None]:
+    """Point file descriptor 2 at ``path`` for the block: logs and C libraries (ALSA's "underrun
+    occurred") would otherwise write over the screen and scroll it."""
+    sys.stderr.flush()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    saved = os.dup(2)
+    with open(path, "w", encoding="utf-8") as log_file:
+        os.dup2(log_file.fileno(), 2)
     try:
-        return bool(stream is not None and stream.isatty())
-    except (AttributeError, ValueError):
-        return False
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def screen_for(loop, *, typing: bool) -> ScreenStatus:
@@ -199,9 +201,23 @@ def screen_for(loop, *, typing: bool) -> ScreenStatus:
     return ScreenStatus(lambda: loop.engine.describe(clock.now()), clock.now, typing=typing)
 
 
+def _mention(log_path: Path) -> None:
+    try:
+        if log_path.stat().st_size:
+            print(f"(messages written while the screen was shown: {log_path})", file=sys.stderr)
+    except OSError:
+        pass
+
+
 def open_screen(screen: ScreenStatus, loop, stack: ExitStack) -> None:
-    """Make ``screen`` the loop's status and start it; ``stack`` closes it and gives logging back."""
+    """Make ``screen`` the loop's status and start it; ``stack`` closes it and gives stderr back."""
+    from voice_coach.config import data_dir
+
     screen.start()
     stack.callback(screen.close)
+    if os.isatty(2):
+        log_path = data_dir() / STDERR_LOG
+        stack.callback(_mention, log_path)  # runs after stderr is back on the terminal
+        stack.enter_context(stderr_into(log_path))
     stack.callback(screen.capture_logging())
     loop.status = screen
