@@ -12,6 +12,7 @@ from rich.console import Console
 from voice_coach.intents import Command, Intent
 from voice_coach.live.big_digits import render_big
 from voice_coach.live.inbox import HeardCommand, SpeechStarted
+from voice_coach.live.loop import MIC_BACK_NOTICE, MIC_LOST_NOTICE
 from voice_coach.live.screen import NO_SOUND_AFTER_S, ScreenStatus
 from voice_coach.live.screen_layout import Listening
 from voice_coach.session.state import StatusView
@@ -70,10 +71,10 @@ def test_the_listening_state_follows_the_listeners_level_and_the_microphone_repo
     assert s.listening is Listening.LISTENING and round(s.mic_db) == -20
     clock.t += NO_SOUND_AFTER_S + 0.5
     assert screen.snapshot().listening is Listening.NO_SOUND
-    screen.note("mic", "The microphone stopped working. I will keep trying.")
+    screen.note("mic", f"{MIC_LOST_NOTICE} (USB Mic)")
     assert screen.snapshot().listening is Listening.MIC_LOST
     latest[0] = (clock.t, 100.0)
-    screen.note("mic", "The microphone is working again.")
+    screen.note("mic", f"{MIC_BACK_NOTICE} (USB Mic)")
     assert screen.snapshot().listening is Listening.LISTENING
 
 

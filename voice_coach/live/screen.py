@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from voice_coach.live.inbox import HeardCommand, InboxItem
+from voice_coach.live.loop import MIC_BACK_NOTICE
 from voice_coach.live.screen_layout import Listening, ScreenSnapshot, compose, level_db, snapshot_of, understood_as
 
 log = logging.getLogger(__name__)
@@ -83,7 +84,7 @@ class ScreenStatus:
             elif kind == "ignored":
                 self._heard_note = f"not acted on: {text}"
             elif kind == "mic":
-                self._mic_lost = "working again" not in text
+                self._mic_lost = not text.startswith(MIC_BACK_NOTICE)
                 self._notice = text
             elif kind != "chime":
                 self._notice = text
@@ -105,12 +106,16 @@ class ScreenStatus:
         """The command line as typed so far (echoed at once, not at the next tick)."""
         with self._lock:
             self._typing = line
-        self._live.refresh()
+        self._redraw_now()
 
     def notice(self, text: str) -> None:
         with self._lock:
             self._notice = text
-        self._live.refresh()
+        self._redraw_now()
+
+    def _redraw_now(self) -> None:
+        if self._live.is_started:  # a key after close must not draw on the restored terminal
+            self._live.refresh()
 
     def snapshot(self) -> ScreenSnapshot:
         now = self._now()
