@@ -20,11 +20,11 @@ from voice_coach.live import assembly
 from voice_coach.live.clock import MonotonicClock
 from voice_coach.live.echo_canceller import EchoCanceller
 from voice_coach.live.engine_driver import EngineDriver
+from voice_coach.live.keyboard import KeyboardCommandReader
 from voice_coach.live.listener import CommandListener
 from voice_coach.live.loop import LiveLoop
-from voice_coach.live.status import PlainStatus
-from voice_coach.live.keyboard import KeyboardCommandReader
 from voice_coach.live.screen import ScreenStatus, open_screen, screen_for, screen_possible
+from voice_coach.live.status import PlainStatus
 from voice_coach.live.text_io import TextCommandReader
 
 
