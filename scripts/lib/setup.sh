@@ -11,8 +11,8 @@ say() { printf '[voice-coach setup] %s\n' "$*" >&2; }
 # PortAudio for sounddevice, and venv/pip for Python.
 RUNTIME_APT=(espeak-ng libespeak-ng1 libportaudio2 alsa-utils python3-venv python3-pip)
 # Extra packages the tests need: a real PulseAudio server with virtual devices, the
-# flite voices and sox used to synthesize test speech.
-TEST_APT=(pulseaudio pulseaudio-utils libasound2-plugins flite sox)
+# flite voices and sox used to synthesize test speech, tmux for the full-screen test.
+TEST_APT=(pulseaudio pulseaudio-utils libasound2-plugins flite sox tmux)
 
 missing_apt() {
     local pkg

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from contextlib import ExitStack
 from pathlib import Path
@@ -19,9 +20,11 @@ from voice_coach.live import assembly
 from voice_coach.live.clock import MonotonicClock
 from voice_coach.live.echo_canceller import EchoCanceller
 from voice_coach.live.engine_driver import EngineDriver
+from voice_coach.live.keyboard import KeyboardCommandReader
 from voice_coach.live.listener import CommandListener
 from voice_coach.live.loop import LiveLoop
-from voice_coach.live.status import PlainStatus, RichStatus
+from voice_coach.live.screen import ScreenStatus, open_screen, screen_for, screen_possible
+from voice_coach.live.status import PlainStatus
 from voice_coach.live.text_io import TextCommandReader
 from voice_coach.recognition.factory import ENGINES
 
@@ -44,6 +47,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--voice", metavar="V", help="espeak-ng voice, e.g. en-us or en-gb+f3")
     parser.add_argument("--rate", metavar="WPM", type=int, help="speaking rate, words per minute")
     parser.add_argument("--no-journal", action="store_true", help="do not write the session journal")
+    parser.add_argument("--plain", action="store_true",
+                        help="print status lines instead of the full-screen status, also on a terminal")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what was heard and ignored")
 
 
@@ -84,9 +89,9 @@ def run(args: argparse.Namespace) -> int:
                               resume=assembly.resume_point_of(offered), speech=settings.speech)
         loop = LiveLoop(engine, None, clock, journal=journal)  # speaker set below: it posts to the loop
         if args.text:
-            _wire_text(loop, settings, library, stack)
+            _wire_text(loop, settings, library, stack, _screen(loop, args, needs_keyboard=True))
         else:
-            _wire_audio(loop, settings, library, stack)
+            _wire_audio(loop, settings, library, stack, _screen(loop, args, needs_keyboard=False))
         result = loop.run()
     if result.ended_by == "interrupt":
         print("stopped; the session can be resumed next time.", file=sys.stderr)
@@ -104,21 +109,37 @@ def _require_microphone(settings: Settings) -> None:
     devices.require_device(settings.audio.input_device, "input")  # lists input devices when missing
 
 
-def _wire_text(loop: LiveLoop, settings: Settings, library, stack: ExitStack) -> None:
+def _screen(loop: LiveLoop, args: argparse.Namespace, needs_keyboard: bool) -> ScreenStatus | None:
+    """The full-screen status when the terminal can show it (and --plain is not given)."""
+    if args.plain or not screen_possible(needs_keyboard):
+        return None
+    return screen_for(loop, typing=needs_keyboard)
+
+
+def _wire_text(loop: LiveLoop, settings: Settings, library, stack: ExitStack, screen: ScreenStatus | None) -> None:
     from voice_coach.grammar import Grammar
 
     grammar = Grammar.build(library.all(), settings.recognizer.wake_word)
-    speaker, real = assembly.speaker_or_print(settings, loop.post, loop.clock.now, stack)
+    quiet = stack.enter_context(open(os.devnull, "w")) if screen else None  # the screen shows the words
+    speaker, real = assembly.speaker_or_print(settings, loop.post, loop.clock.now, stack, out=quiet)
     loop.speaker = speaker
     if real:
         loop.chimes = assembly.real_chimes(settings, stack)
-    loop.status = PlainStatus(echo_speech=real)
-    print("Type commands (for example: start heel routine, next, pause, how much time is left, "
-          "end session). Ctrl-D ends.", flush=True)
-    TextCommandReader(grammar, loop.post, loop.clock.now).start()
+    if screen is None:
+        loop.status = PlainStatus(echo_speech=real)
+        print("Type commands (for example: start heel routine, next, pause, how much time is left, "
+              "end session). Ctrl-D ends.", flush=True)
+        TextCommandReader(grammar, loop.post, loop.clock.now).start()
+        return
+    screen.hint = "Try: start heel routine · next · pause · resume · how much time is left · help"
+    open_screen(screen, loop, stack)
+    keys = KeyboardCommandReader(grammar, screen.tap(loop.post), loop.clock.now, typed=screen.typed,
+                                 hint=screen.notice)
+    keys.start()
+    stack.callback(keys.close)
 
 
-def _wire_audio(loop: LiveLoop, settings: Settings, library, stack: ExitStack) -> None:
+def _wire_audio(loop: LiveLoop, settings: Settings, library, stack: ExitStack, screen: ScreenStatus | None) -> None:
     from voice_coach.audio.microphone import SoundDeviceMicrophone
 
     recognizer = assembly.make_recognizer(settings, library)
@@ -127,7 +148,8 @@ def _wire_audio(loop: LiveLoop, settings: Settings, library, stack: ExitStack) -
     loop.chimes = assembly.real_chimes(settings, stack)
     watch = assembly.MicWatch(loop.post)
     mic = SoundDeviceMicrophone(settings.audio.input_device, on_status=watch)
-    listener = CommandListener(mic, recognizer, loop.post, loop.clock.now, played=speaker.played,
+    listener = CommandListener(mic, recognizer, screen.tap(loop.post) if screen else loop.post, loop.clock.now,
+                               played=speaker.played,
                                decision_delay_s=loop.gate.settings.decision_delay_s,
                                echo_canceller=EchoCanceller())
     watch.listener = listener
@@ -135,11 +157,10 @@ def _wire_audio(loop: LiveLoop, settings: Settings, library, stack: ExitStack) -
     stack.callback(mic.stop)
     listener.start()
     stack.callback(listener.stop)
-    if assembly.is_tty():
-        status = RichStatus(lambda: loop.engine.describe(loop.clock.now()))
-        stack.callback(status.close)
-    else:
-        status = PlainStatus(echo_speech=True)
-    loop.status = status
-    print(f"Listening with {getattr(recognizer, 'name', 'the recognizer')}. Say 'help' for what you can say. "
-          "Ctrl-C ends.", file=sys.stderr, flush=True)
+    greeting = f"Listening with {getattr(recognizer, 'name', 'the recognizer')}. Say 'help' for what you can say."
+    if screen is None:
+        loop.status = PlainStatus(echo_speech=True)
+        print(f"{greeting} Ctrl-C ends.", file=sys.stderr, flush=True)
+        return
+    screen.level, screen.hint = listener.meter.latest, greeting
+    open_screen(screen, loop, stack)

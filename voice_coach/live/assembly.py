@@ -8,7 +8,6 @@ so the wiring exists once.
 from __future__ import annotations
 
 import logging
-import sys
 from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -93,7 +92,3 @@ def make_recognizer(settings: Settings, library, grammar=None):
     from voice_coach.recognition.factory import make_recognizer as factory
 
     return factory(settings, library.all(), settings.recognizer.engine, settings.recognizer.model_dir or None)
-
-
-def is_tty() -> bool:
-    return sys.stdout.isatty()

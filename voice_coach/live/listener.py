@@ -116,6 +116,14 @@ class LevelMeter:
         while self._blocks and self._blocks[0][1] < end_t - self.keep_s:
             self._blocks.popleft()
 
+    def latest(self) -> tuple[float, float] | None:
+        """(clock time, RMS) of the newest block, for a level display in another thread; None before any."""
+        try:
+            _, end_t, rms = self._blocks[-1]
+        except IndexError:
+            return None
+        return end_t, rms
+
     def levels(self, t0: float, t1: float) -> list[float]:
         return [rms for s, e, rms in self._blocks if e > t0 and s < t1]
 

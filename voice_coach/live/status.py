@@ -1,10 +1,10 @@
-"""The therapist's glance: routine, step, foot, a big countdown, last command heard.
+"""The status as lines, for logs and pipes: routine, step, foot, countdown, what was heard.
 
-On a terminal a rich ``Live`` panel redraws itself four times a second (the
-countdown moves even when nothing happens); when stdout is not a terminal
-(logs, pipes, tests) one plain line is printed whenever something changes.
-The engine's ``StatusView`` is read by attribute name with fallbacks, so a
-renamed or missing field shows as blank rather than crashing the coach.
+On a terminal ``voice_coach.live.screen`` shows a full screen instead; when
+stdout is not a terminal (or with ``--plain``) one plain line is printed
+whenever something changes.  The engine's ``StatusView`` is read by attribute
+name with fallbacks, so a renamed or missing field shows as blank rather than
+crashing the coach.
 """
 
 from __future__ import annotations
@@ -12,23 +12,7 @@ from __future__ import annotations
 import sys
 import threading
 from dataclasses import dataclass
-from typing import Any, Callable, TextIO
-
-_BIG = {  # 3-row block digits, readable from a massage table
-    "0": ("█▀█", "█ █", "▀▀▀"), "1": (" ▀█", "  █", "  ▀"), "2": ("▀▀█", "█▀▀", "▀▀▀"),
-    "3": ("▀▀█", " ▀█", "▀▀▀"), "4": ("█ █", "▀▀█", "  ▀"), "5": ("█▀▀", "▀▀█", "▀▀▀"),
-    "6": ("█▀▀", "█▀█", "▀▀▀"), "7": ("▀▀█", "  █", "  ▀"), "8": ("█▀█", "█▀█", "▀▀▀"),
-    "9": ("█▀█", "▀▀█", "▀▀▀"), ":": (" ", "▀", "▀"), "-": ("   ", "▀▀▀", "   "),
-}
-
-
-def big_text(text: str) -> str:
-    rows = ["", "", ""]
-    for ch in text:
-        glyph = _BIG.get(ch, ("   ", "   ", "   "))
-        for i in range(3):
-            rows[i] += glyph[i] + " "
-    return "\n".join(r.rstrip() for r in rows)
+from typing import Any, TextIO
 
 
 def _field(view: Any, *names: str) -> Any:
@@ -110,56 +94,3 @@ class PlainStatus:
 
     def close(self) -> None:
         pass
-
-
-class RichStatus:
-    """A live panel that redraws itself (the countdown ticks between events)."""
-
-    def __init__(self, describe_now: Callable[[], Any]) -> None:
-        from rich.live import Live
-
-        self._describe_now = describe_now
-        self._heard = "—"
-        self._said = ""
-        self._mic = ""
-        self._live = Live(get_renderable=self._render, refresh_per_second=4, transient=False)
-        self._live.start()
-
-    def _render(self):
-        from rich.panel import Panel
-        from rich.table import Table
-        from rich.text import Text
-
-        try:
-            glance = Glance.of(self._describe_now())
-        except Exception as exc:  # the display must never take the coach down
-            return Text(f"(status unavailable: {exc})")
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(style="bold")
-        grid.add_column()
-        grid.add_row("Routine", glance.routine)
-        grid.add_row("Step", glance.step)
-        grid.add_row("Foot", glance.foot + ("   [yellow]PAUSED[/yellow]" if glance.paused else ""))
-        grid.add_row("Time", Text(big_text(glance.countdown()), style="bold cyan"))
-        grid.add_row("Heard", self._heard)
-        if self._said:
-            grid.add_row("Coach", Text(self._said[:120], style="dim"))
-        if self._mic:
-            grid.add_row("Mic", Text(self._mic, style="red"))
-        return Panel(grid, title="voice-coach", expand=False)
-
-    def show(self, view: Any, now: float) -> None:
-        pass  # redraws itself from describe_now
-
-    def note(self, kind: str, text: str) -> None:
-        if kind == "heard":
-            self._heard = text
-        elif kind == "ignored":
-            self._heard = f"(ignored) {text}"
-        elif kind == "said":
-            self._said = text
-        elif kind == "mic":
-            self._mic = "" if "working again" in text else text
-
-    def close(self) -> None:
-        self._live.stop()

@@ -23,30 +23,40 @@ class TextCommandReader:
     """
 
     def __init__(self, parser: Parser, post: Callable[[InboxItem], None], now: Callable[[], float],
-                 stream: TextIO | None = None, out: TextIO | None = None, prompt: str = "you> ") -> None:
+                 stream: TextIO | None = None, out: TextIO | None = None, prompt: str = "you> ",
+                 hint: Callable[[str], None] | None = None) -> None:
+        """``hint``: where "not a command" goes (default: a line on ``out``)."""
         self.parser = parser
         self.post = post
         self.now = now
         self.stream = stream if stream is not None else sys.stdin
         self.out = out if out is not None else sys.stdout
         self.prompt = prompt
+        self.hint = hint or self._print_hint
         self._thread = threading.Thread(target=self._run, name="text-commands", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
 
+    def submit(self, line: str) -> None:
+        """One typed line: post its command, or hint when it is none."""
+        text = line.strip()
+        if not text:
+            return
+        command = self.parser.parse(text)
+        if command is None:
+            self.hint(f"not a command: {text!r} — say 'help' for what you can say")
+            return
+        self.post(HeardCommand(command=command, heard_at=self.now(), text=text, typed=True))
+
+    def _print_hint(self, text: str) -> None:
+        self.out.write(f"  ({text})\n")
+        self.out.flush()
+
     def _run(self) -> None:
         try:
             for line in self.stream:
-                text = line.strip()
-                if not text:
-                    continue
-                command = self.parser.parse(text)
-                if command is None:
-                    self.out.write(f"  (not a command: {text!r} — say 'help' for what you can say)\n")
-                    self.out.flush()
-                    continue
-                self.post(HeardCommand(command=command, heard_at=self.now(), text=text, typed=True))
+                self.submit(line)
         except (OSError, ValueError) as exc:  # stdin closed under us
             self.post(InputClosed(f"input error: {exc}"))
             return
