@@ -412,6 +412,14 @@ def main(argv: list[str] | None = None) -> int:
         else:
             text += "\n" + block + "\n"
         DOC.write_text(text)
+        card = ROOT / "voice_coach" / "recognition" / "neural" / "data" / "MODEL_CARD.md"
+        if card.exists():
+            from voice_coach.training.model_card import RESULTS_BEGIN, RESULTS_END
+
+            text = card.read_text()
+            if RESULTS_BEGIN in text and RESULTS_END in text:
+                inner = block.replace(BEGIN, RESULTS_BEGIN).replace(END, RESULTS_END)
+                card.write_text(text[: text.index(RESULTS_BEGIN)] + inner + text[text.index(RESULTS_END) + len(RESULTS_END):])
     return 0
 
 
