@@ -124,3 +124,14 @@ def test_a_stream_of_commands_is_decided_soon_after_each_ends():
     assert [label_of(h.command) for h in decided] == ["stop", "switch_foot", "pain:level=2"]
     for h, end in zip(decided, ends):
         assert end < h.at_s <= end + 0.6  # audio time after the end of the words, not wall time
+
+
+def test_a_therapists_own_routine_name_is_heard_by_the_fused_engine(tmp_path):
+    """"quick" is no class of the model: PocketSphinx's grammar decodes the name (``--routines``)."""
+    files = [golden(tmp_path, text) for text in ("start quick routine", "begin quick routine")]
+    done = subprocess.run([sys.executable, "-m", "voice_coach", "transcribe", "--json", "--engine", "fused",
+                           "--routines", str(ROOT / "tests" / "live" / "data"), *map(str, files)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    for line in map(json.loads, done.stdout.splitlines()):
+        assert [(c["intent"], c["slots"]) for c in line["commands"]] == [("start_routine", {"routine": "quick-test"})]

@@ -33,6 +33,7 @@ from voice_coach.recognition.segmenter import Segment, SegmenterSettings
 from voice_coach.recognition.sphinx_recognizer import SphinxRecognizer, SphinxVerdict
 
 VERIFIER_FILE = "verifier.json"
+UNKNOWN_MIN_CONFIDENCE = 0.6  # PocketSphinx's rejection confidence (0.5 = at its limits) for such commands
 FEATURES = ("p_label", "p_intent", "p_none", "neural_top", "sphinx_same", "sphinx_accepted", "sphinx_confidence",
             "agree", "log_speech_s", "noisy", "early", "is_stop", "distance", "coverage")
 
@@ -218,6 +219,20 @@ class FusedRecognizer:
         p, candidate = best
         needed = self.verifier.stop_threshold if candidate.command.intent == Intent.STOP else self.verifier.threshold
         if p < needed:
-            return None
+            unknown = self._unknown_to_the_model(segment, sphinx)
+            if unknown is None:
+                return None
+            p, candidate = unknown
         self.stream.mark_decided(segment)
         return Heard(command=candidate.command, at_s=segment.at_s, text=candidate.text, confidence=round(p, 3))
+
+    def _unknown_to_the_model(self, segment: Segment, sphinx: SphinxVerdict) -> tuple[float, Candidate] | None:
+        """A command the neural model has no class for (a therapist's own routine name) is
+        decided on PocketSphinx's word: its grammar knows every name, and its rejection cues
+        must accept the result with a margin."""
+        if sphinx.command is None or not sphinx.accepted or sphinx.confidence < UNKNOWN_MIN_CONFIDENCE:
+            return None
+        label = label_of(sphinx.command)
+        if label not in self.classes.missing or not segment.final:
+            return None
+        return sphinx.confidence, Candidate(label, sphinx.text, sphinx.command, {})
