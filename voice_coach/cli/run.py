@@ -43,7 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--voice", metavar="V", help="espeak-ng voice, e.g. en-us or en-gb+f3")
     parser.add_argument("--rate", metavar="WPM", type=int, help="speaking rate, words per minute")
     parser.add_argument("--no-journal", action="store_true", help="do not write the session journal")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log what was heard and ignored")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what was heard and said")
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:

@@ -38,7 +38,7 @@ class LoopResult:
 
     ended_by: str
     heard: list[HeardCommand] = field(default_factory=list)
-    ignored: list[tuple[HeardCommand, str]] = field(default_factory=list)
+    echoes: list[tuple[HeardCommand, str]] = field(default_factory=list)  # decisions on the coach's own voice
     said: list[tuple[float, str]] = field(default_factory=list)
 
 
@@ -122,9 +122,9 @@ class LiveLoop:
     def _heard(self, heard: HeardCommand, now: float) -> None:
         verdict = self.gate.judge(heard)
         if not verdict.accepted:
-            log.info("ignored %r: %s", heard.text or heard.command.intent, verdict.reason)
-            self.result.ignored.append((heard, verdict.reason))
-            self._note("ignored", f"{heard.text or heard.command.intent} ({verdict.reason})")
+            log.info("echo %r: %s", heard.text or heard.command.intent, verdict.reason)
+            self.result.echoes.append((heard, verdict.reason))
+            self._note("echo", f"{heard.text or heard.command.intent} ({verdict.reason})")
             return
         log.info("heard %r (%s)", heard.text or heard.command.intent, verdict.reason)
         self.result.heard.append(heard)
