@@ -28,7 +28,9 @@ def test_coach_texts_cover_every_routine_and_the_risky_replies(library):
 
 
 def test_short_coach_sentences_with_command_words_are_not_taken_as_commands(library):
-    texts = [t for t in coach_texts(library) if len(t.split()) <= 12][:14]
+    # short sentences that contain command words (the coach says one sentence per utterance)
+    risky = ("yes or no", "resume", "next", "slower", "louder", "paused", "repeat", "pain", "stop")
+    texts = [t for t in coach_texts(library) if len(t.split()) <= 12 and any(w in t.lower() for w in risky)][:14]
     report = measure(texts, make_recognizer(Settings(), library.all(), "sphinx"), gate=SpeechGate())
     # the recognizer alone does hear commands in the coach's speech ...
     assert report.raw >= 3, report.decisions
