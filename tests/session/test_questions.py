@@ -161,3 +161,12 @@ def test_routine_without_steps_goes_to_the_closing_question():
     driver.finish_speech()
     driver.command(Intent.SKIP)
     assert driver.state.phase is Phase.PAIN_AFTER
+
+
+def test_next_after_stop_cut_the_unasked_pain_question_asks_it():
+    driver = Driver(make_library(), "feet")  # the intro is being said, the pain question waits behind it
+    driver.command(Intent.STOP)
+    said = texts(driver.command(Intent.NEXT))
+    assert said == [PAIN_Q] and not driver.state.paused
+    driver.command(Intent.PAIN, level=2)
+    assert logs(driver, "pain") == [{"when": "before", "level": 2}]

@@ -144,6 +144,8 @@ def _command(state: SessionState, command: Command, now: float, out: Output) -> 
     awaiting, cut = state.awaiting_id, []
     if intent is Intent.STOP or out.speaking:
         state, cut = _cut_speech(state, out)
+    if resume_from is not None and not any(u.id == resume_from for u in cut):
+        handler, takes_over = _ask_again, True  # the question itself was cut earlier (e.g. by "stop")
     had_routine = state.routine is not None
     if had_routine:
         out.log("command", intent=str(intent))
@@ -169,6 +171,10 @@ def _place(state: SessionState) -> tuple:
 def _not_asked_yet(state: SessionState, command: Command, now: float, out: Output) -> SessionState:
     out.say(text.NOT_ASKED_YET)
     return state
+
+
+def _ask_again(state: SessionState, command: Command, now: float, out: Output) -> SessionState:
+    return flow.ask(replace(state, paused=False), out, state.last_instruction, state.phase)
 
 
 def _no_reply(state: SessionState, command: Command, now: float, out: Output) -> SessionState:
