@@ -170,3 +170,11 @@ def test_next_after_stop_cut_the_unasked_pain_question_asks_it():
     assert said == [PAIN_Q] and not driver.state.paused
     driver.command(Intent.PAIN, level=2)
     assert logs(driver, "pain") == [{"when": "before", "level": 2}]
+
+
+def test_an_early_answer_after_stop_cut_the_unasked_question_asks_it():
+    driver = Driver(make_library(), "feet")
+    driver.command(Intent.STOP)
+    driver.finish_speech()
+    said = texts(driver.command(Intent.PAIN, level=4))
+    assert said == [PAIN_Q] and logs(driver, "pain") == []

@@ -130,22 +130,15 @@ def _command(state: SessionState, command: Command, now: float, out: Output) -> 
         else:
             out.say(text.ENDED)
         return state
-    handler = HANDLERS[intent]
-    takes_over = _takes_over(state, intent)
-    resume_from: int | None = None  # re-say only the cut utterances from this id on
-    if state.phase in QUESTION_PHASES and not flow.question_asked(state):
-        # Heard before the question is asked: not an answer to it ("next" jumps to it).
-        if intent in EARLY_ANSWERS:
-            handler, takes_over = _not_asked_yet, False
-        elif intent in TO_THE_QUESTION:
-            handler, takes_over, resume_from = _no_reply, False, state.question_id
-    elif intent is Intent.RESUME and state.phase is Phase.RESUME_OFFER and not state.paused:
-        handler = answers.cmd_yes  # "resume" answers "Resume the … routine?"
+    handler, takes_over = _route(state, intent)
+    unasked = state.question_id if handler in (_not_asked_yet, _to_the_question) else None
     awaiting, cut = state.awaiting_id, []
     if intent is Intent.STOP or out.speaking:
         state, cut = _cut_speech(state, out)
-    if resume_from is not None and not any(u.id == resume_from for u in cut):
+    if unasked is not None and not any(u.id == unasked for u in cut):
         handler, takes_over = _ask_again, True  # the question itself was cut earlier (e.g. by "stop")
+    elif handler is _to_the_question:
+        cut = [u for u in cut if u.id >= unasked]  # skip what comes before the question
     had_routine = state.routine is not None
     if had_routine:
         out.log("command", intent=str(intent))
@@ -156,10 +149,21 @@ def _command(state: SessionState, command: Command, now: float, out: Output) -> 
         out.log("command", intent=str(intent))
     if not takes_over and _place(state) == place:
         out.mark_replies(first_reply)
-        if resume_from is not None:
-            cut = [u for u in cut if u.id >= resume_from]
         state = _carry_on(state, cut, awaiting, now, out)
     return state
+
+
+def _route(state: SessionState, intent: Intent) -> tuple[Handler, bool]:
+    """The handler for ``intent`` now, and whether it takes over from what the coach was saying."""
+    if state.phase in QUESTION_PHASES and not flow.question_asked(state):
+        # Heard before the question is asked: not an answer to it ("next" jumps to it).
+        if intent in EARLY_ANSWERS:
+            return _not_asked_yet, False
+        if intent in TO_THE_QUESTION:
+            return _to_the_question, False
+    if intent is Intent.RESUME and state.phase is Phase.RESUME_OFFER and not state.paused:
+        return answers.cmd_yes, True  # "resume" answers "Resume the … routine?"
+    return HANDLERS[intent], _takes_over(state, intent)
 
 
 def _place(state: SessionState) -> tuple:
@@ -177,8 +181,8 @@ def _ask_again(state: SessionState, command: Command, now: float, out: Output) -
     return flow.ask(replace(state, paused=False), out, state.last_instruction, state.phase)
 
 
-def _no_reply(state: SessionState, command: Command, now: float, out: Output) -> SessionState:
-    return state
+def _to_the_question(state: SessionState, command: Command, now: float, out: Output) -> SessionState:
+    return state  # nothing to say: _carry_on goes on from the question
 
 
 def _cut_speech(state: SessionState, out: Output) -> tuple[SessionState, list[Utterance]]:
