@@ -158,3 +158,19 @@ def test_a_session_using_most_commands_on_the_built_in_heel_spur_routine(capsys)
     assert positions == sorted(positions)
     # "stop" at 01:40 cut nothing (the coach was silent), so no "(stops speaking)" is shown then.
     assert "[01:40] coach: (stops speaking)" not in lines
+
+
+def test_answers_are_true_when_spoken_add_time_during_the_instructions(tmp_path, capsys):
+    script = tmp_path / "s.txt"
+    script.write_text("0 start heel routine\n4 skip\n10 pain three\n16 no\n22 no\n"
+                      "30 add a minute\n45 how long left\n100 how long left\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, script)
+    assert code == 0, err
+    lines = out.splitlines()
+    added = next(i for i, l in enumerate(lines) if "coach: Added one minute." in l)
+    begin = next(i for i, l in enumerate(lines) if "coach: Left foot" in l and "begin." in l)
+    assert added < begin, "the answer comes at once, not after the instructions"
+    assert lines[added].startswith("[00:30]")
+    assert "Left foot, three minutes, begin." in lines[begin]
+    assert not any("timer starts after the instructions" in l for l in lines[begin:])
+    assert "ignored" not in out
