@@ -90,3 +90,32 @@ def test_declining_the_resume_abandons_the_old_session(journal):
     fresh.run()
     assert [(s.id == unfinished.session_id, s.status) for s in journal.sessions()] == [
         (True, "abandoned"), (False, "completed")]
+
+
+def test_a_session_ended_early_keeps_before_and_after_in_history_and_chart(tmp_path, capsys):
+    from tests.journal.scripted import T0
+    from voice_coach.cli import build_parser, main
+    from voice_coach.cli.history import draw_chart, open_journal
+
+    path = tmp_path / "early.sqlite3"
+    with Journal.open(path) as journal:
+        run = EngineRun(journal, "C07", routine_id=ROUTINE.id, pain=(7, 2))
+        run.run(until_s=run.t + 60)  # into the first step's timer
+        assert run.state.phase is Phase.STEP
+        run.hear(Intent.STOP)
+        run.hear(Intent.END)  # "stop" then "end session": the closing question, not the end yet
+        assert not run.ended and run.state.phase is Phase.PAIN_AFTER
+        run._settle_speech()
+        run.hear(Intent.PAIN, level=3)
+        assert run.ended
+        (s,) = journal.sessions()
+        assert (s.status, s.pain_before, s.pain_after) == ("ended early", 7, 3)
+
+    assert main(["history", "--journal", str(path), "--client", "C07"]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if ROUTINE.id in line)
+    assert row.split()[-5:] == ["ended", "early", "7", "3", "-4"]
+    argv = ["history", "--journal", str(path), "--plot", str(tmp_path / "c07.png"), "--client", "C07"]
+    args = build_parser(argv).parse_args(argv)
+    with open_journal(args) as journal:
+        chart = draw_chart(journal, args, today=T0.astimezone().date())
+    assert [v for _, v in chart.before] == [7] and [v for _, v in chart.after] == [3]

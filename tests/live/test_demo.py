@@ -7,9 +7,11 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from voice_coach.audio.chimes import MAIN_FREQUENCY_HZ, chime_audio
 from voice_coach.audio.wavio import read_wav
+from voice_coach.session.wording import duration_words
 
 from tests.live.cli_helpers import ROOT, no_sound_env
 
@@ -53,3 +55,40 @@ def test_demo_writes_a_wav_with_speech_chimes_and_a_barge_in(tmp_path):
     for at, kind in chimes:
         clip = audio[int(at * 16000): int(at * 16000) + len(chime_audio(kind))]
         assert _tone_share(clip, MAIN_FREQUENCY_HZ[kind]) > 0.2, (at, kind)
+
+
+def _demo_lines(speed: float) -> tuple[list[str], object]:
+    import io
+
+    from voice_coach.config import Settings
+    from voice_coach.live.demo.runner import run_demo
+    from voice_coach.recognition.factory import make_recognizer
+    from voice_coach.routines.loader import load_library
+
+    library = load_library(include_user_dir=False)
+    out = io.StringIO()
+    demo = run_demo(Settings(), library, make_recognizer(Settings(), library.all(), "sphinx"), speed=speed, out=out)
+    return out.getvalue().splitlines(), demo
+
+
+@pytest.mark.parametrize("speed", (1, 5, 20))
+def test_the_demo_completes_on_one_clock_at_every_speed(speed):
+    from voice_coach.live.demo.routine import seconds_per_foot
+
+    lines, demo = _demo_lines(speed)
+    assert demo.completed, "\n".join(lines)
+    assert not any("ignored" in line for line in lines)
+    per_foot = seconds_per_foot(speed)
+    said = [(_at(l), l.split("coach:", 1)[1].strip()) for l in lines if "coach:" in l]
+    chimes = [(_at(l), l.split("chime:", 1)[1].strip()) for l in lines if "chime:" in l]
+    assert [k for _, k in chimes] == ["switch", "step_done", "switch", "finish"]
+    previous = 0.0
+    for at, kind in chimes:
+        # each chime ends a timer that started when its "…, begin." was said, after the previous chime
+        begins = [t for t, text in said if text.endswith("begin.") and previous <= t <= at]
+        assert begins, (kind, at, "\n".join(lines))
+        assert at >= begins[-1] + per_foot, (kind, at, begins[-1])
+        previous = at
+    # every spoken time is the shortened one, so it is true on this clock
+    go_cues = [text for _, text in said if text.endswith("begin.")]
+    assert go_cues and all(duration_words(per_foot) in text for text in go_cues), go_cues

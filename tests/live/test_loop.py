@@ -54,30 +54,33 @@ def test_barge_in_stop_silences_before_the_next_utterance():
     assert (1.5, 1) in finished
 
 
-def test_non_barge_in_commands_are_ignored_while_the_coach_speaks():
+def test_every_command_heard_over_the_coach_reaches_the_engine_at_once():
     loop, engine, speaker, _, clock = make([(60, "cue")])
-    clock.at(T0 + 1.0, heard(Intent.YES, T0 + 1.0))  # coach is mid-intro: its own "yes"?
-    clock.at(T0 + 2.0, heard(Intent.TIME_LEFT, T0 + 2.0))
+    clock.at(T0 + 1.0, heard(Intent.YES, T0 + 1.0))  # mid-intro, no echo level known: the therapist
+    clock.at(T0 + 2.0, heard(Intent.TIME_LEFT, T0 + 2.0, loudness_ratio=3.0))  # well above the echo
     loop.run()
-    assert commands_received(engine) == []
-    assert [h.command.intent for h, _ in loop.result.ignored] == [Intent.YES, Intent.TIME_LEFT]
+    assert commands_received(engine) == [(T0 + 1.0, Intent.YES), (T0 + 2.0, Intent.TIME_LEFT)]
+    assert loop.result.echoes == []
 
 
-def test_commands_after_the_echo_tail_are_accepted():
+def test_the_coachs_own_echo_is_not_a_command_whatever_the_intent():
+    loop, engine, _, _, clock = make([(60, "cue")], min_loudness_ratio=2.0)
+    for k, intent in enumerate((Intent.NEXT, Intent.NO, Intent.RESUME)):  # words of the coach's own sentences
+        clock.at(T0 + 1.0 + k, heard(intent, T0 + 1.0 + k, loudness_ratio=1.1))
+    clock.at(T0 + 4.0, heard(Intent.NEXT, T0 + 4.0, loudness_ratio=3.0))  # the therapist
+    loop.run()
+    assert commands_received(engine) == [(T0 + 4.0, Intent.NEXT)]
+    assert [h.command.intent for h, _ in loop.result.echoes] == [Intent.NEXT, Intent.NO, Intent.RESUME]
+    assert all("echo" in reason for _, reason in loop.result.echoes)
+
+
+def test_commands_after_the_echo_tail_are_not_judged_against_the_echo():
     loop, engine, speaker, _, clock = make([(60, "cue")], echo_tail_s=0.35, decision_delay_s=0.25)
     intro_end = T0 + len(CueEngine(cues=[]).start(T0)[0].text.split()) / 2.5
-    clock.at(intro_end + 0.3, heard(Intent.YES, intro_end + 0.3))  # words ended inside the tail
-    clock.at(intro_end + 1.0, heard(Intent.YES, intro_end + 1.0))  # clearly after the coach
+    clock.at(intro_end + 0.3, heard(Intent.YES, intro_end + 0.3, loudness_ratio=1.0))  # inside the tail: echo
+    clock.at(intro_end + 1.0, heard(Intent.YES, intro_end + 1.0, loudness_ratio=1.0))  # clearly after the coach
     loop.run()
     assert commands_received(engine) == [(intro_end + 1.0, Intent.YES)]
-
-
-def test_barge_in_must_be_louder_than_the_echo():
-    loop, engine, _, _, clock = make([(60, "cue")], min_loudness_ratio=2.0)
-    clock.at(T0 + 1.0, heard(Intent.NEXT, T0 + 1.0, loudness_ratio=1.1))  # the coach's own "next"
-    clock.at(T0 + 2.0, heard(Intent.NEXT, T0 + 2.0, loudness_ratio=3.0))  # the therapist
-    loop.run()
-    assert commands_received(engine) == [(T0 + 2.0, Intent.NEXT)]
 
 
 def test_typed_commands_are_never_gated():

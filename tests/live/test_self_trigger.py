@@ -6,7 +6,7 @@ import pytest
 
 from voice_coach.config import Settings
 from voice_coach.intents import Intent
-from voice_coach.live.gate import BARGE_IN_INTENTS, SpeechGate
+from voice_coach.live.gate import SpeechGate
 from voice_coach.live.self_trigger import coach_texts, measure
 from voice_coach.recognition.factory import make_recognizer
 from voice_coach.routines.loader import load_library
@@ -28,11 +28,13 @@ def test_coach_texts_cover_every_routine_and_the_risky_replies(library):
 
 
 def test_short_coach_sentences_with_command_words_are_not_taken_as_commands(library):
-    texts = [t for t in coach_texts(library) if len(t.split()) <= 12][:14]
+    # short sentences that contain command words (the coach says one sentence per utterance)
+    risky = ("yes or no", "resume", "next", "slower", "louder", "paused", "repeat", "pain", "stop")
+    texts = [t for t in coach_texts(library) if len(t.split()) <= 12 and any(w in t.lower() for w in risky)][:14]
     report = measure(texts, make_recognizer(Settings(), library.all(), "sphinx"), gate=SpeechGate())
     # the recognizer alone does hear commands in the coach's speech ...
     assert report.raw >= 3, report.decisions
     # ... and the gate lets none of them through
     assert [d for d in report.accepted] == []
-    barge_ins = [d for d in report.decisions if d.intent in {str(i) for i in BARGE_IN_INTENTS}]
-    assert all("echo" in d.verdict for d in barge_ins)
+    # every intent is judged by the same rule: heard over the coach, it is its echo unless louder
+    assert all("echo" in d.verdict for d in report.decisions)

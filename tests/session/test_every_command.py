@@ -54,14 +54,16 @@ def test_every_command_in_every_state(state_name, intent):
         assert isinstance(actions[0], StopSpeaking)
     if intent in (Intent.SLOWER, Intent.FASTER, Intent.LOUDER, Intent.QUIETER) and state_name != "ended":
         assert any(isinstance(a, AdjustSpeech) for a in actions)
-    if (state_name, intent) in EXPECTED:
-        assert texts(actions) == [EXPECTED[state_name, intent]]
+    if (state_name, intent) in EXPECTED:  # the answer; the cut-off sentence may follow it (see test_cut_in)
+        assert texts(actions)[0] == EXPECTED[state_name, intent]
     # The state stays usable: deadlines and the display work, and "end" still ends.
     deadline = next_deadline(driver.state)
     assert deadline is None or deadline >= now - 1e-6 or driver.state.phase is Phase.STEP
     describe(driver.state, now)
     if driver.state.phase is not Phase.ENDED:
         driver.command(Intent.END, at=now + 1)
+        if driver.state.phase is Phase.PAIN_AFTER:  # ended during the steps: the closing pain question
+            driver.command(Intent.NO, at=now + 2)
         assert driver.state.phase is Phase.ENDED
 
 
@@ -69,7 +71,7 @@ def test_every_command_in_every_state(state_name, intent):
 def test_help_is_short_and_fits_the_state(state_name):
     driver = reach(state_name)
     said = texts(driver.command(Intent.HELP))
-    assert len(said) == 1 and len(said[0]) < 160
+    assert len(said[0]) < 160
     if state_name in ("running", "single_timer"):
         assert "how much time is left" in said[0] and "add thirty seconds" in said[0]
     if state_name in ("safety", "safety_continue", "resume_offer"):
@@ -98,11 +100,11 @@ def test_voice_changes_clamp_at_the_limits():
     for _ in range(20):
         deltas += [a.rate_delta_wpm for a in driver.command(Intent.FASTER) if isinstance(a, AdjustSpeech)]
     assert sum(deltas) == 300 - 160 and all(d == 20 for d in deltas)
-    assert texts(driver.last) == ["That is as fast as I can speak."]
+    assert texts(driver.last)[0] == "That is as fast as I can speak."
     for _ in range(20):
         driver.command(Intent.QUIETER)
     assert driver.state.volume == pytest.approx(0.1)
-    assert texts(driver.last) == ["That is as quiet as I can speak."]
+    assert texts(driver.last)[0] == "That is as quiet as I can speak."
 
 
 def test_list_routines_names_them_and_how_to_start():

@@ -63,4 +63,7 @@ def test_random_command_sequences(start, sequence):
     if driver.state.phase is not Phase.ENDED:
         assert next_deadline(driver.state) is None
         driver.command(Intent.END)
+    if driver.state.phase is Phase.PAIN_AFTER:  # ended during the steps: the closing question, declined
+        driver.finish_speech()
+        driver.command(Intent.NO)
     assert driver.state.phase is Phase.ENDED

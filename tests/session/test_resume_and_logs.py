@@ -100,6 +100,7 @@ def test_progress_is_logged_every_few_seconds_while_the_timer_runs():
 
 def test_a_whole_session_logs_in_journal_order():
     driver = Driver(make_library(), "quick")
+    driver.finish_speech()
     driver.command(Intent.PAIN, level=6)
     driver.finish_speech(at=1010.0)
     driver.advance(1040.0)
@@ -121,7 +122,33 @@ def test_end_mid_step_records_the_partial_foot_time_and_not_completed():
     driver.advance(1142.5)
     driver.command(Intent.END, at=1142.5)
     assert logs(driver, "foot_time")[-1][1]["seconds"] == 42.5
+    assert driver.said()[-1] == "Before we finish: how is the pain now? Say pain and a number, or say no."
+    driver.command(Intent.PAIN, at=1150.0, level=2)
+    assert logs(driver, "pain")[-1][1] == {"when": "after", "level": 2}
     assert logs(driver, "session_ended") == [("session_ended", {"completed": False})]
+    assert driver.said()[-1] == "Thank you. Session ended. Take care."
+
+
+def test_end_session_during_the_steps_asks_one_closing_question_that_no_skip_or_end_declines():
+    for decline in (Intent.NO, Intent.SKIP, Intent.END):
+        driver = Driver(make_library(), "feet")
+        into_first_step(driver)
+        driver.advance(1150.0)
+        driver.command(Intent.STOP, at=1150.0)  # "stop" then "end session" too
+        driver.command(Intent.END, at=1155.0)
+        assert driver.state.phase is Phase.PAIN_AFTER, decline
+        driver.command(decline, at=1160.0)
+        assert driver.state.phase is Phase.ENDED, decline
+        assert driver.said()[-1] == "Session ended. Take care."
+        assert [d for k, d in logs(driver) if k == "pain" and d["when"] == "after"] == []
+        assert logs(driver, "session_ended") == [("session_ended", {"completed": False})]
+
+
+def test_end_session_before_the_steps_ends_at_once():
+    driver = Driver(make_library(), "feet")
+    driver.finish_speech()
+    driver.command(Intent.END)
+    assert driver.state.phase is Phase.ENDED and driver.said()[-1] == "Session ended. Take care."
 
 
 def test_commands_before_a_routine_are_not_journaled():

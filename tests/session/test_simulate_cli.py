@@ -55,7 +55,8 @@ def test_text_transcript(tmp_path, routines_dir, capsys):
     lines = out.splitlines()
     assert lines[0] == "[00:00] coach: Say start and a routine name, or list routines."
     assert "[00:01] you: start quick press routine" in lines
-    assert "[00:01] coach: Quick press. Just one short step. Say stop at any time if it hurts." in lines
+    # one utterance per sentence, so a cut-in answer repeats only the sentence it cut off
+    assert "[00:01] coach: Quick press." in lines and "[00:01] coach: Just one short step." in lines
     assert "[00:12] you: pain five" in lines
     assert "[00:21] you: hello there coach  (not a command)" in lines
     assert "[00:20] you: how much time is left" in lines
@@ -128,23 +129,48 @@ def test_a_session_using_most_commands_on_the_built_in_heel_spur_routine(capsys)
     assert code == 0, err
     lines = out.splitlines()
     expected_in_order = [
-        "[00:10] you: pain six",
-        "[00:10] coach: (stops speaking)",  # the answer cut the long intro
-        "[00:24] coach: All right, carefully then.",
+        "[00:06] you: pain six",
+        "[00:06] coach: Wait for my question, please.",  # heard before the pain question: not an answer
+        "[00:07] coach: A heel spur is a small bony growth under the heel bone.",  # the cut sentence again
+        "[00:08] you: skip",
+        "[00:08] coach: (stops speaking)",  # "skip" during the intro goes to the pain question, not past it
+        "[00:08] coach: On a scale of zero to ten, how is the pain? Say pain and a number, for example pain three.",
+        "[00:14] coach: Thank you.",
+        "[00:34] coach: All right, carefully then.",
+        "[00:40] coach: The timer starts after the instructions: two minutes on the left foot.",
+        "[00:44] coach: Stay seated and set the ball on the floor under your foot.",
         "[01:00] coach: You can say: next, pause, how much time is left, add thirty seconds, switch foot, repeat, "
         "or stop.",
-        "[01:30] coach: About one minute twenty seconds left on the left foot.",
+        "[01:18] coach: Left foot, two minutes, begin.",
+        "[01:30] coach: About one minute fifty seconds left on the left foot.",
         "[01:40] coach: Paused. Say resume to go on, or end session to finish.",
-        "[02:10] coach: Resuming. About one minute ten seconds left on the left foot.",
-        "[02:30] coach: Added thirty seconds. About one minute twenty seconds left on the left foot.",
+        "[02:10] coach: Resuming. About one minute forty seconds left on the left foot.",
+        "[02:30] coach: Added thirty seconds. About one minute fifty seconds left on the left foot.",
         "[03:20] coach: (chime: switch)",
         "[05:30] coach: (speech rate 140 wpm)",
         "[05:40] coach: (volume 1)",
         "[06:40] coach: The heel spur routine is running. Say end session first.",
-        "[07:10] coach: Session ended. Take care.",
-        "[07:10] coach: (session ended)",
+        "[07:10] coach: Before we finish: how is the pain now? Say pain and a number, or say no.",
+        "[07:20] coach: Thank you. Session ended. Take care.",
+        "[07:20] coach: (session ended)",
     ]
     positions = [lines.index(line) for line in expected_in_order]
     assert positions == sorted(positions)
     # "stop" at 01:40 cut nothing (the coach was silent), so no "(stops speaking)" is shown then.
     assert "[01:40] coach: (stops speaking)" not in lines
+
+
+def test_answers_are_true_when_spoken_add_time_during_the_instructions(tmp_path, capsys):
+    script = tmp_path / "s.txt"
+    script.write_text("0 start heel routine\n4 skip\n10 pain three\n16 no\n22 no\n"
+                      "30 add a minute\n45 how long left\n100 how long left\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, script)
+    assert code == 0, err
+    lines = out.splitlines()
+    added = next(i for i, l in enumerate(lines) if "coach: Added one minute." in l)
+    begin = next(i for i, l in enumerate(lines) if "coach: Left foot" in l and "begin." in l)
+    assert added < begin, "the answer comes at once, not after the instructions"
+    assert lines[added].startswith("[00:30]")
+    assert "Left foot, three minutes, begin." in lines[begin]
+    assert not any("timer starts after the instructions" in l for l in lines[begin:])
+    assert "ignored" not in out

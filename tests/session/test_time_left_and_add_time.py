@@ -3,7 +3,7 @@
 import pytest
 
 from voice_coach.intents import Intent
-from voice_coach.session.messages import Log
+from voice_coach.session.messages import Log, StopSpeaking
 from voice_coach.session.state import Stage
 from voice_coach.session.wording import approx_duration_words, duration_words, rounded_seconds
 
@@ -57,11 +57,11 @@ def test_time_left_names_the_foot():
 def test_time_left_before_the_timer_starts_and_when_paused():
     driver = Driver(make_library(), "feet")
     into_first_step(driver)
-    assert texts(driver.command(Intent.TIME_LEFT)) == [
+    assert texts(driver.command(Intent.TIME_LEFT))[:1] == [
         "The timer starts after the instructions: two minutes on the left foot."]
     driver.finish_speech(at=2000.0)
     driver.command(Intent.PAUSE, at=2030.0)
-    assert texts(driver.command(Intent.TIME_LEFT, at=2100.0)) == [
+    assert texts(driver.command(Intent.TIME_LEFT, at=2100.0))[:1] == [
         "Paused, with one minute thirty seconds left on the left foot."]
 
 
@@ -91,7 +91,7 @@ def test_add_time_default_and_on_steps_without_a_timer():
     driver = running()
     assert texts(driver.command(Intent.ADD_TIME))[0].startswith("Added thirty seconds.")
     driver.command(Intent.SKIP)  # to the reps step
-    assert texts(driver.command(Intent.ADD_TIME, seconds=30)) == [
+    assert texts(driver.command(Intent.ADD_TIME, seconds=30))[:1] == [
         "This step has no timer. Say next when you are done."]
 
 
@@ -103,4 +103,19 @@ def test_time_left_on_reps_and_manual_steps():
     assert texts(driver.command(Intent.TIME_LEFT, at=3004.5)) == ["Two of three repetitions done on the left foot."]
     driver.command(Intent.SKIP)
     assert driver.state.stage is Stage.WAITING
-    assert texts(driver.command(Intent.TIME_LEFT)) == ["This step has no timer. Say next when you are done."]
+    assert texts(driver.command(Intent.TIME_LEFT))[:1] == ["This step has no timer. Say next when you are done."]
+
+
+def test_add_time_during_the_instructions_cuts_in_and_the_go_cue_says_the_new_length():
+    driver = Driver(make_library(), "feet")
+    into_first_step(driver)  # "First, step one of four: …" is being said
+    actions = driver.command(Intent.ADD_TIME, at=1001.0, seconds=60)
+    said = texts(actions)
+    assert isinstance(actions[0], StopSpeaking)
+    assert said[0] == "Added one minute. The timer starts after the instructions: three minutes on the left foot."
+    assert said[1].startswith("First, step one of four")  # the cut sentence again, then the rest
+    assert said[-1] == "Left foot, three minutes, begin."
+    driver.finish_speech(at=1020.0)
+    assert driver.state.timer.running and driver.state.timer.remaining(1020.0) == 180.0
+    # after "begin" the answer is the running timer, never "the timer starts after the instructions"
+    assert texts(driver.command(Intent.TIME_LEFT, at=1030.0)) == ["Two minutes fifty seconds left on the left foot."]

@@ -18,11 +18,10 @@ from voice_coach.errors import ConfigError
 from voice_coach.recognition.factory import ENGINES
 
 
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="FILE.wav", help="write the whole demo (coach, chimes, commands) here")
     parser.add_argument("--speed", metavar="N", type=float, default=1.0,
-                        help="run the routine's clock N times faster (timers shrink, speech keeps its pace)")
+                        help="shorten the demo timers N-fold (20 s per foot at 1, 4 s at 5, 1 s at 20); speech keeps its pace")
     parser.add_argument("--engine", choices=ENGINES, help="speech recognizer (default: auto)")
     parser.add_argument("--model", metavar="DIR", help="Vosk model folder")
     parser.add_argument("--output-device", metavar="D", help="speaker: name (part of it) or index")

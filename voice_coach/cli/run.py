@@ -49,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-journal", action="store_true", help="do not write the session journal")
     parser.add_argument("--plain", action="store_true",
                         help="print status lines instead of the full-screen status, also on a terminal")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log what was heard and ignored")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what was heard and said")
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:

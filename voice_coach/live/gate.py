@@ -1,20 +1,22 @@
-"""Self-trigger protection: which heard commands count while the coach talks.
+"""Self-trigger protection: which heard commands are the therapist's, not the coach's echo.
 
 The microphone hears the coach's own voice (speaker echo).  Everything the
 coach says passes through the recognizer, and a sentence such as "say yes or
-no" ends in a perfectly clear "no".  Three rules keep the coach deaf to
-itself while still letting the therapist cut it off:
+no" ends in a perfectly clear "no".  The rule that keeps the coach deaf to
+itself while never dropping the therapist:
 
-1. **Mute with a margin for most intents.**  A command whose words ended while
-   the coach was speaking — or within ``echo_tail_s`` after it went quiet
-   (device buffers and room echo still carry its voice) — is dropped unless
-   it is a barge-in intent.
-2. **Barge-in intents only** (stop, pause, next) are accepted during speech,
-   because those are the ones a therapist needs mid-sentence.
-3. **Louder than the echo.**  During speech a barge-in must stand clearly above
-   the coach's echo on the microphone: the utterance level divided by the
-   echo level (measured on the same microphone while the coach spoke) must
-   reach ``min_loudness_ratio``.  The coach's own "next" has a ratio near 1.
+1. **Coach silent: every command counts.**  Words that ended with the coach
+   quiet — and more than ``echo_tail_s`` after it went quiet (device buffers
+   and room echo still carry its voice) — are the therapist's.
+2. **Coach audible: louder than the echo.**  A command of *any* intent whose
+   words overlap the coach's voice must stand clearly above the coach's echo
+   on the microphone: the utterance level divided by the echo level
+   (measured on the same microphone while the coach spoke) must reach
+   ``min_loudness_ratio``.  The coach's own "no" has a ratio near 1 and is
+   taken for what it is, its echo; the therapist's voice passes, whatever it
+   says, and the engine answers it at once (it cuts in: see
+   ``voice_coach.session.engine``).  With no echo level to compare (nothing
+   was playing under the words) the words cannot be the coach's.
 
 Typed commands are never gated: a keyboard has no echo.
 """
@@ -23,10 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from voice_coach.intents import Intent
 from voice_coach.live.inbox import HeardCommand
-
-BARGE_IN_INTENTS = frozenset({Intent.STOP, Intent.PAUSE, Intent.NEXT})
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,7 @@ class GateSettings:
     """echo_tail_s: seconds after the speaker stops during which the mic still hears it.
     decision_delay_s: how long after the words end a recognizer decides (its
         end-of-command silence), used to estimate when the words ended.
-    min_loudness_ratio: utterance level / echo level a barge-in needs (2.0 ≈ +6 dB).
+    min_loudness_ratio: utterance level / echo level a command over the coach needs (2.0 ≈ +6 dB).
     """
 
     echo_tail_s: float = 0.35
@@ -44,6 +43,8 @@ class GateSettings:
 
 @dataclass(frozen=True)
 class Verdict:
+    """accepted: the therapist's command; otherwise ``reason`` says why it was taken for the coach's echo."""
+
     accepted: bool
     reason: str
 
@@ -80,9 +81,8 @@ class SpeechGate:
         words_end = heard.heard_at - self.settings.decision_delay_s
         if not (self.speaking_at(words_end) or self.speaking_at(heard.heard_at)):
             return Verdict(True, "coach silent")
-        if heard.command.intent not in BARGE_IN_INTENTS:
-            return Verdict(False, f"'{heard.command.intent}' is not a barge-in command while the coach speaks")
         ratio = heard.loudness_ratio
         if ratio is not None and ratio < self.settings.min_loudness_ratio:
-            return Verdict(False, f"not louder than the coach's echo (×{ratio:.1f} < ×{self.settings.min_loudness_ratio:.1f})")
-        return Verdict(True, "barge-in")
+            return Verdict(False, f"the coach's own echo: not louder than it "
+                                  f"(×{ratio:.1f} < ×{self.settings.min_loudness_ratio:.1f})")
+        return Verdict(True, "over the coach")

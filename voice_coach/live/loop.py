@@ -38,7 +38,7 @@ class LoopResult:
 
     ended_by: str
     heard: list[HeardCommand] = field(default_factory=list)
-    ignored: list[tuple[HeardCommand, str]] = field(default_factory=list)
+    echoes: list[tuple[HeardCommand, str]] = field(default_factory=list)  # decisions on the coach's own voice
     said: list[tuple[float, str]] = field(default_factory=list)
 
 
@@ -119,12 +119,30 @@ class LiveLoop:
             log.info("input closed: %s", item.reason)
             self._ended = "input"
 
+    def _catch_up_on_speech(self) -> None:
+        """Handle speech reports already waiting before a command, so it meets the coach's real state.
+
+        A printing speaker "finishes" at once but reports through the inbox, behind commands typed
+        ahead (piped ``--text``); the question they answer has been shown by then.
+        """
+        for _ in range(100):
+            with self.inbox.mutex:
+                waiting = [i for i in self.inbox.queue if isinstance(i, (SpeechStarted, SpeechEnded))]
+                for item in waiting:
+                    self.inbox.queue.remove(item)
+            if not waiting:
+                return
+            for item in waiting:
+                self.handle(item)
+
     def _heard(self, heard: HeardCommand, now: float) -> None:
+        self._catch_up_on_speech()
+        now = self.clock.now()
         verdict = self.gate.judge(heard)
         if not verdict.accepted:
-            log.info("ignored %r: %s", heard.text or heard.command.intent, verdict.reason)
-            self.result.ignored.append((heard, verdict.reason))
-            self._note("ignored", f"{heard.text or heard.command.intent} ({verdict.reason})")
+            log.info("echo %r: %s", heard.text or heard.command.intent, verdict.reason)
+            self.result.echoes.append((heard, verdict.reason))
+            self._note("echo", f"{heard.text or heard.command.intent} ({verdict.reason})")
             return
         log.info("heard %r (%s)", heard.text or heard.command.intent, verdict.reason)
         self.result.heard.append(heard)

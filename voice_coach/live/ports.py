@@ -43,7 +43,7 @@ class StatusPort(Protocol):
     def show(self, view: Any, now: float) -> None: ...
 
     def note(self, kind: str, text: str) -> None:
-        """kind: "heard", "ignored", "said", "chime", "mic", "info"."""
+        """kind: "heard", "echo" (the coach's own voice), "said", "chime", "mic", "info"."""
 
     def close(self) -> None: ...
 

@@ -81,8 +81,8 @@ class ScreenStatus:
                 self._said = text
             elif kind == "heard":
                 self._heard_note = None
-            elif kind == "ignored":
-                self._heard_note = f"not acted on: {text}"
+            elif kind == "echo":
+                pass  # the coach's own voice coming back: nothing for the therapist to read
             elif kind == "mic":
                 self._mic_lost = not text.startswith(MIC_BACK_NOTICE)
                 self._notice = text

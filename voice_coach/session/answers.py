@@ -14,7 +14,7 @@ from voice_coach.session.help_text import help_sentence
 from voice_coach.session.messages import AdjustSpeech
 from voice_coach.session.navigation import not_now
 from voice_coach.session.output import Output
-from voice_coach.session.state import Phase, SessionState, Stage
+from voice_coach.session.state import QUESTION_PHASES, Phase, SessionState, Stage
 
 replace = dataclasses.replace
 RATE_LIMITS_WPM = (80, 300)
@@ -51,6 +51,8 @@ def cmd_repeat(state: SessionState, command: Command, now: float, out: Output) -
         step = state.current_step
         out.say(f"{step.title}. {step.instructions.strip()}")
         return state
+    if state.phase in QUESTION_PHASES:
+        return flow.ask(state, out, state.last_instruction, state.phase)
     out.say(state.last_instruction or text.IDLE_PROMPT)
     return state
 
@@ -60,8 +62,11 @@ def cmd_end(state: SessionState, command: Command, now: float, out: Output) -> S
         return not_now(state, out)
     if state.phase in (Phase.IDLE, Phase.RESUME_OFFER):
         return flow.end_session(state, now, out, False, text.GOODBYE)
-    completed = state.phase is Phase.PAIN_AFTER
-    return flow.end_session(state, now, out, completed, text.COMPLETED if completed else text.ENDED_EARLY)
+    if state.phase is Phase.STEP:
+        return flow.ask_closing_pain(state, now, out)
+    if state.phase is Phase.PAIN_AFTER:
+        return flow.close_session(state, now, out)
+    return flow.end_session(state, now, out, False, text.ENDED_EARLY)
 
 
 # ---- yes / no / pain -----------------------------------------------------------------
@@ -77,9 +82,9 @@ def cmd_yes(state: SessionState, command: Command, now: float, out: Output) -> S
                                remaining=point.remaining_s, opening="Resuming")
     if state.phase is Phase.SAFETY:
         advice = state.routine.safety_questions[state.question_index].if_yes.strip()
-        question = f"{advice} {text.CONTINUE_QUESTION}"
-        out.say(question)
-        return replace(state, phase=Phase.SAFETY_CONTINUE, last_instruction=question)
+        flow.say_sentences(out, advice)
+        state = flow.ask(state, out, text.CONTINUE_QUESTION, Phase.SAFETY_CONTINUE)
+        return replace(state, last_instruction=f"{advice} {text.CONTINUE_QUESTION}")
     if state.phase is Phase.SAFETY_CONTINUE:
         out.say("All right, carefully then.")
         return flow.ask_safety(state, now, out, state.question_index + 1)
@@ -103,7 +108,7 @@ def cmd_no(state: SessionState, command: Command, now: float, out: Output) -> Se
     if state.phase is Phase.PAIN_BEFORE:
         return flow.ask_safety(state, now, out, 0)
     if state.phase is Phase.PAIN_AFTER:
-        return flow.end_session(state, now, out, True, text.COMPLETED)
+        return flow.close_session(state, now, out)
     return _no_question(state, out)
 
 
@@ -130,7 +135,7 @@ def cmd_pain(state: SessionState, command: Command, now: float, out: Output) -> 
         return flow.ask_safety(replace(state, paused=False), now, out, 0)
     if state.phase is Phase.PAIN_AFTER:
         out.log("pain", when="after", level=level)
-        return flow.end_session(state, now, out, True, f"{text.THANKS} {text.COMPLETED}")
+        return flow.close_session(state, now, out, thanks=True)
     if state.phase is Phase.STEP:
         advice = "That is high. Ease off, or say stop to pause." if level >= 7 else \
             "Ease the pressure if it hurts, or say stop."

@@ -14,8 +14,9 @@ from voice_coach.intents import Command, Intent
 from voice_coach.session import answers, flow, navigation
 from voice_coach.session import speech_text as text
 from voice_coach.session.messages import Action, CommandHeard, Event, SpeechFinished, Tick
-from voice_coach.session.output import Output
-from voice_coach.session.state import (FEET, QUESTION_PHASES, Phase, ResumePoint, SessionState, Stage, StatusView)
+from voice_coach.session.output import Output, speech_fallback_s
+from voice_coach.session.state import (FEET, QUESTION_PHASES, Phase, ResumePoint, SessionState, Stage, StatusView,
+                                       Utterance)
 
 replace = dataclasses.replace
 Handler = Callable[[SessionState, Command, float, Output], SessionState]
@@ -45,15 +46,19 @@ HANDLERS: dict[Intent, Handler] = {
 }
 assert set(HANDLERS) == set(Intent), "every intent needs a handler"
 
-# Heard while the coach talks, these cut it off first (barge-in); "stop" always does.
+# Heard while the coach talks, these cut it off and take over: what it was saying is moot.
 BARGE_IN = frozenset({Intent.STOP, Intent.PAUSE, Intent.NEXT, Intent.PREVIOUS, Intent.SKIP,
                       Intent.SWITCH_FOOT, Intent.END, Intent.REPEAT, Intent.START_ROUTINE,
-                      Intent.HELP, Intent.LIST_ROUTINES})
-# An answer makes the rest of a question (and anything queued before it) moot.
+                      Intent.LIST_ROUTINES})
+# An answer makes the rest of an asked question (and anything queued before it) moot.
 ANSWERS = frozenset({Intent.YES, Intent.NO, Intent.PAIN, Intent.RESUME})
+# Every other command heard while the coach talks cuts in: it is answered at once, and then the
+# sentence it cut off is said again and the coach goes on (see _carry_on).
+EARLY_ANSWERS = frozenset({Intent.YES, Intent.NO, Intent.PAIN})
+TO_THE_QUESTION = frozenset({Intent.NEXT, Intent.SKIP})
 
 
-def _barges_in(state: SessionState, intent: Intent) -> bool:
+def _takes_over(state: SessionState, intent: Intent) -> bool:
     return intent in BARGE_IN or (intent in ANSWERS and state.phase in QUESTION_PHASES)
 
 
@@ -103,42 +108,112 @@ def step(state: SessionState, event: Event, now: float) -> tuple[SessionState, l
 
 
 def _speech_finished(state: SessionState, utterance_id: int, now: float, out: Output) -> SessionState:
-    out.speaking.discard(utterance_id)
+    out.finished(utterance_id)
+    state = _asked_when_first(state, out)
     if (state.phase is Phase.STEP and state.stage is Stage.ANNOUNCING and not state.paused
             and state.awaiting_id == utterance_id):
         return flow.start_timer(state, now, out)
     return state
 
 
+def _asked_when_first(state: SessionState, out: Output) -> SessionState:
+    if state.question_id is not None and min(out.speaking, default=None) == state.question_id:
+        return replace(state, question_id=None)  # everything before it is said: it is being asked now
+    return state
+
+
 def _command(state: SessionState, command: Command, now: float, out: Output) -> SessionState:
+    intent = command.intent
     if state.phase is Phase.ENDED:
-        if command.intent is Intent.STOP:
+        if intent is Intent.STOP:
             out.stop_speaking()  # silence at once, even while saying goodbye
         else:
             out.say(text.ENDED)
         return state
-    if command.intent is Intent.STOP or (out.speaking and _barges_in(state, command.intent)):
-        state = _cut_speech(state, out)
+    handler, takes_over = _route(state, intent)
+    unasked = state.question_id if handler in (_not_asked_yet, _to_the_question) else None
+    awaiting, cut = state.awaiting_id, []
+    if intent is Intent.STOP or out.speaking:
+        state, cut = _cut_speech(state, out)
+    if unasked is not None and not any(u.id == unasked for u in cut):
+        handler, takes_over = _ask_again, True  # the question itself was cut earlier (e.g. by "stop")
+    elif handler is _to_the_question:
+        cut = [u for u in cut if u.id >= unasked]  # skip what comes before the question
     had_routine = state.routine is not None
     if had_routine:
-        out.log("command", intent=str(command.intent))
-    state = replace(state, last_command=str(command.intent))
-    handler = HANDLERS[command.intent]
-    if command.intent is Intent.RESUME and state.phase is Phase.RESUME_OFFER and not state.paused:
-        handler = answers.cmd_yes  # "resume" answers "Resume the … routine?"
+        out.log("command", intent=str(intent))
+    state = replace(state, last_command=str(intent))
+    place, first_reply = _place(state), out.next_id
     state = handler(state, command, now, out)
     if not had_routine and state.routine is not None:
-        out.log("command", intent=str(command.intent))
+        out.log("command", intent=str(intent))
+    if not takes_over and _place(state) == place:
+        out.mark_replies(first_reply)
+        state = _carry_on(state, cut, awaiting, now, out)
     return state
 
 
-def _cut_speech(state: SessionState, out: Output) -> SessionState:
+def _route(state: SessionState, intent: Intent) -> tuple[Handler, bool]:
+    """The handler for ``intent`` now, and whether it takes over from what the coach was saying."""
+    if state.phase in QUESTION_PHASES and not flow.question_asked(state):
+        # Heard before the question is asked: not an answer to it ("next" jumps to it).
+        if intent in EARLY_ANSWERS:
+            return _not_asked_yet, False
+        if intent in TO_THE_QUESTION:
+            return _to_the_question, False
+    if intent is Intent.RESUME and state.phase is Phase.RESUME_OFFER and not state.paused:
+        return answers.cmd_yes, True  # "resume" answers "Resume the … routine?"
+    return HANDLERS[intent], _takes_over(state, intent)
+
+
+def _place(state: SessionState) -> tuple:
+    """Where the session is; a reply that leaves it unchanged lets the coach go on."""
+    routine_id = state.routine.id if state.routine else None
+    return state.phase, routine_id, state.step_index, state.foot, state.stage, state.paused
+
+
+def _not_asked_yet(state: SessionState, command: Command, now: float, out: Output) -> SessionState:
+    out.say(text.NOT_ASKED_YET)
+    return state
+
+
+def _ask_again(state: SessionState, command: Command, now: float, out: Output) -> SessionState:
+    return flow.ask(replace(state, paused=False), out, state.last_instruction, state.phase)
+
+
+def _to_the_question(state: SessionState, command: Command, now: float, out: Output) -> SessionState:
+    return state  # nothing to say: _carry_on goes on from the question
+
+
+def _cut_speech(state: SessionState, out: Output) -> tuple[SessionState, list[Utterance]]:
     if state.awaiting_id is not None:
         # The go cue will never finish now; remember whether the instructions were cut too.
         cut_intro = any(i < state.awaiting_id for i in out.speaking)
         state = replace(state, awaiting_id=None, await_deadline=None, intro_cut=cut_intro)
-    out.stop_speaking()
-    return state
+    return state, out.stop_speaking()
+
+
+def _carry_on(state: SessionState, cut: list[Utterance], awaiting: int | None, now: float,
+              out: Output) -> SessionState:
+    """After a cut-in answer: say again the cut sentence and what was queued after it.
+
+    Replies and timer cues are not repeated (they were only true when first due); the go cue is
+    built anew, so after "add a minute" it says the new length, and the timer waits for it.
+    """
+    said: list[str] = []
+    for utterance in cut:
+        if not utterance.resay:
+            continue
+        is_go = utterance.id == awaiting and state.stage is Stage.ANNOUNCING and not state.paused
+        sentence = flow.go_text(state, now) if is_go else utterance.text
+        new_id = out.say(sentence)
+        said.append(sentence)
+        if is_go:
+            state = replace(state, awaiting_id=new_id, intro_cut=False,
+                            await_deadline=now + speech_fallback_s(" ".join(said)))
+        if utterance.id == state.question_id:
+            state = replace(state, question_id=new_id)
+    return _asked_when_first(state, out)
 
 
 def next_deadline(state: SessionState) -> float | None:

@@ -42,14 +42,34 @@ def log_progress(state: SessionState, now: float, out: Output) -> None:
 # ---- starting a routine -------------------------------------------------------
 def start_routine(state: SessionState, now: float, out: Output, routine: Routine) -> SessionState:
     out.log("session_started", routine=routine.id)
-    state = replace(state, routine=routine, resume=None, paused=False)
-    out.say(text.routine_intro(routine))
+    state = replace(state, routine=routine, resume=None, paused=False, ending_early=False)
+    say_sentences(out, text.routine_intro(routine))
     return ask_pain(state, out, Phase.PAIN_BEFORE)
 
 
-def ask_pain(state: SessionState, out: Output, phase: Phase) -> SessionState:
-    out.say(text.PAIN_QUESTION)
-    return replace(state, phase=phase, stage=None, timer=None, paused=False, last_instruction=text.PAIN_QUESTION)
+def say_sentences(out: Output, passage: str, resay: bool = True) -> int | None:
+    """Say a long passage one sentence per utterance, so a cut-in repeats only the cut sentence."""
+    last = None
+    for sentence in text.sentences(passage):
+        last = out.say(sentence, resay)
+    return last
+
+
+def ask(state: SessionState, out: Output, question: str, phase: Phase, prefix: str = "",
+        **changes: object) -> SessionState:
+    """Ask ``question``; until earlier speech has finished it is not yet asked (see question_id)."""
+    waiting_behind = bool(out.speaking)
+    question_id = out.say(f"{prefix}{question}")
+    return replace(state, phase=phase, last_instruction=question,
+                   question_id=question_id if waiting_behind else None, **changes)
+
+
+def question_asked(state: SessionState) -> bool:
+    return state.question_id is None
+
+
+def ask_pain(state: SessionState, out: Output, phase: Phase, question: str = text.PAIN_QUESTION) -> SessionState:
+    return ask(state, out, question, phase, stage=None, timer=None, paused=False)
 
 
 def ask_safety(state: SessionState, now: float, out: Output, index: int) -> SessionState:
@@ -59,8 +79,7 @@ def ask_safety(state: SessionState, now: float, out: Output, index: int) -> Sess
             return finish_routine(state, now, out)
         return enter_step(state, now, out, 0, opening="First")
     question = f"{questions[index].question.strip()} {text.YES_NO}"
-    out.say(question)
-    return replace(state, phase=Phase.SAFETY, question_index=index, last_instruction=question)
+    return ask(state, out, question, Phase.SAFETY, question_index=index)
 
 
 # ---- steps and stages -----------------------------------------------------------
@@ -97,12 +116,10 @@ def announce(state: SessionState, now: float, out: Output, intro: str | None,
              resumed: bool = False) -> SessionState:
     """(Re)say the stage's intro and go cue and wait for the go cue to finish."""
     step = state.current_step
-    remaining = state.timer.remaining(now) if state.timer else 0.0
-    resumed = resumed or (state.timer is not None and state.timer.elapsed_before_s > 0)
-    go = text.go_cue(step, state.foot, remaining, resumed)
+    go = go_text(state, now, resumed)
     state = replace(state, stage_intro=intro)
     if intro:
-        out.say(intro)
+        say_sentences(out, intro)
     instruction = f"{intro} {go}" if intro else go
     if step.kind is StepKind.MANUAL:
         out.say(go)
@@ -112,6 +129,13 @@ def announce(state: SessionState, now: float, out: Output, intro: str | None,
     return replace(state, stage=Stage.ANNOUNCING, awaiting_id=go_id,
                    await_deadline=now + speech_fallback_s(instruction),
                    last_instruction=instruction)
+
+
+def go_text(state: SessionState, now: float, resumed: bool = False) -> str:
+    """The go cue as true at ``now`` (after "add a minute" it says the new length)."""
+    remaining = state.timer.remaining(now) if state.timer else 0.0
+    resumed = resumed or (state.timer is not None and state.timer.elapsed_before_s > 0)
+    return text.go_cue(state.current_step, state.foot, remaining, resumed)
 
 
 def first_progress_at(state: SessionState, now: float) -> float | None:
@@ -158,10 +182,25 @@ def next_step(state: SessionState, now: float, out: Output) -> SessionState:
 def finish_routine(state: SessionState, now: float, out: Output) -> SessionState:
     out.emit(Chime("finish"))
     closing = " ".join(p for p in ("That was the last step.", state.routine.closing.strip()) if p)
-    out.say(closing)
+    say_sentences(out, closing)
     state = replace(state, stage=None, timer=None, fired=frozenset(), paused=False,
                     awaiting_id=None, await_deadline=None, next_progress_at=None)
     return ask_pain(state, out, Phase.PAIN_AFTER)
+
+
+def ask_closing_pain(state: SessionState, now: float, out: Output) -> SessionState:
+    """"end session" during the steps: one short pain question first ("no" or "skip" declines it)."""
+    leave_stage(state, now, out)
+    state = replace(state, stage=None, timer=None, fired=frozenset(), awaiting_id=None, await_deadline=None,
+                    next_progress_at=None, ending_early=True)
+    return ask_pain(state, out, Phase.PAIN_AFTER, text.CLOSING_PAIN_QUESTION)
+
+
+def close_session(state: SessionState, now: float, out: Output, thanks: bool = False) -> SessionState:
+    """The closing pain question is answered or declined: end, completed unless ended early."""
+    completed = not state.ending_early
+    farewell = text.COMPLETED if completed else text.ENDED_EARLY
+    return end_session(state, now, out, completed, f"{text.THANKS} {farewell}" if thanks else farewell)
 
 
 def end_session(state: SessionState, now: float, out: Output, completed: bool, farewell: str) -> SessionState:
@@ -192,11 +231,11 @@ def on_tick(state: SessionState, now: float, out: Output) -> SessionState:
         state = replace(state, timer=replace(timer.pause(end_time), elapsed_before_s=timer.duration_s))
         step = state.current_step
         if step.kind is StepKind.REPS:  # a rep count ends on its last number
-            out.say(text.rep_count(round(timer.duration_s / seconds_per_rep(step))))
+            out.say(text.rep_count(round(timer.duration_s / seconds_per_rep(step))), resay=False)
         return stage_done(state, now, out)
     if due:  # after a late tick only the latest cue is still true ("ten seconds", not "halfway")
         cue = due[-1]
-        out.say(text.cue_text(cue.name, state.current_step, state.foot, timer.duration_s - cue.at))
+        out.say(text.cue_text(cue.name, state.current_step, state.foot, timer.duration_s - cue.at), resay=False)
     state = replace(state, fired=state.fired | {c.name for c in due})
     if state.next_progress_at is not None and now + EPSILON_S >= state.next_progress_at:
         log_progress(state, now, out)

@@ -32,7 +32,7 @@ def not_now(state: SessionState, out: Output) -> SessionState:
     elif state.phase in (Phase.PAIN_BEFORE, Phase.PAIN_AFTER):
         out.say(text.PAIN_RETRY)
     elif state.phase in QUESTION_PHASES:
-        out.say(f"Please answer yes or no. {state.last_instruction}")
+        return flow.ask(state, out, state.last_instruction, state.phase, prefix="Please answer yes or no. ")
     else:
         out.say(help_sentence(state))
     return state
@@ -41,6 +41,8 @@ def not_now(state: SessionState, out: Output) -> SessionState:
 def cmd_next(state: SessionState, command: Command, now: float, out: Output) -> SessionState:
     if state.phase is Phase.STEP:
         return flow.stage_done(state, now, out)
+    if state.phase in (Phase.PAIN_BEFORE, Phase.PAIN_AFTER):
+        return not_now(state, out)  # a pain score is declined only in so many words: "no" or "skip"
     return skip_question(state, command, now, out)
 
 
@@ -55,12 +57,12 @@ def skip_question(state: SessionState, command: Command, now: float, out: Output
     if state.phase is Phase.PAIN_BEFORE:
         return flow.ask_safety(state, now, out, 0)
     if state.phase is Phase.PAIN_AFTER:
-        return flow.end_session(state, now, out, True, text.COMPLETED)
+        return flow.close_session(state, now, out)
     return not_now(state, out)
 
 
 def cmd_previous(state: SessionState, command: Command, now: float, out: Output) -> SessionState:
-    if state.phase is Phase.PAIN_AFTER and state.routine.steps:
+    if state.phase is Phase.PAIN_AFTER and state.routine.steps and not state.ending_early:
         last = len(state.routine.steps) - 1
         return flow.enter_step(state, now, out, last, foot=RIGHT, opening="Back")
     if state.phase is not Phase.STEP:
@@ -127,6 +129,8 @@ def cmd_resume(state: SessionState, command: Command, now: float, out: Output) -
             return state
         return not_now(state, out)
     state = replace(state, paused=False)
+    if state.phase in QUESTION_PHASES:
+        return flow.ask(state, out, state.last_instruction, state.phase)
     if state.phase is not Phase.STEP:
         out.say(state.last_instruction)
         return state
@@ -160,11 +164,15 @@ def cmd_time_left(state: SessionState, command: Command, now: float, out: Output
             state, out, "No timer is running yet.")
     if state.timer is None:
         return _say(state, out, text.NO_TIMER)
+    return _say(state, out, _time_now(state, now))
+
+
+def _time_now(state: SessionState, now: float) -> str:
+    """The timer as it stands at ``now``: not yet started during the instructions, else what is left."""
     if state.stage is Stage.ANNOUNCING and state.current_step.kind is StepKind.TIMED:
         where = f" on the {state.foot} foot" if state.foot else ""
-        return _say(state, out, f"The timer starts after the instructions: "
-                                f"{duration_words(state.timer.remaining(now))}{where}.")
-    return _say(state, out, _time_left(state, now))
+        return f"The timer starts after the instructions: {duration_words(state.timer.remaining(now))}{where}."
+    return _time_left(state, now)
 
 
 def cmd_add_time(state: SessionState, command: Command, now: float, out: Output) -> SessionState:
@@ -186,7 +194,7 @@ def cmd_add_time(state: SessionState, command: Command, now: float, out: Output)
     fired |= state.fired & {HALFWAY}
     state = replace(state, timer=timer, fired=fired)
     flow.log_progress(state, now, out)
-    return _say(state, out, f"Added {duration_words(seconds)}. {_time_left(state, now)}")
+    return _say(state, out, f"Added {duration_words(seconds)}. {_time_now(state, now)}")
 
 
 def _say(state: SessionState, out: Output, sentence: str) -> SessionState:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from voice_coach.routines.model import Routine, Step, StepKind
 from voice_coach.session.timers import HALFWAY, seconds_per_rep
 from voice_coach.session.wording import (approx_duration_words, capitalize, count_words,
@@ -25,6 +27,16 @@ THANKS = "Thank you."
 MANUAL_GO = "Say next when you are done."
 UNKNOWN_ROUTINE = "I don't know that routine. Say list routines."
 NO_TIMER = "This step has no timer. Say next when you are done."
+CLOSING_PAIN_QUESTION = "Before we finish: how is the pain now? Say pain and a number, or say no."
+NOT_ASKED_YET = "Wait for my question, please."
+
+# A sentence ends at . ! or ? followed by a space and a capital letter (not "e.g. the").
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def sentences(passage: str) -> list[str]:
+    """Split a passage into sentences (one utterance each); empty parts are dropped."""
+    return [s.strip() for s in _SENTENCE_END.split(passage.strip()) if s.strip()]
 
 
 def foot_words(foot: str | None) -> str:

@@ -54,10 +54,27 @@ class ResumePoint:
 
 
 @dataclass(frozen=True)
+class Utterance:
+    """A sentence said but not yet reported finished.
+
+    resay: say it again after a cut-in answer (instructions and questions);
+    False for replies and timer cues, which are only true at their moment.
+    """
+
+    id: int
+    text: str
+    resay: bool = True
+
+
+@dataclass(frozen=True)
 class SessionState:
     """Everything the engine knows; replaced, never mutated.
 
-    speaking: utterance ids said but not yet reported finished.
+    unfinished: utterances said but not yet reported finished, in order.
+    question_id: the utterance asking the open question while it waits behind
+        earlier speech; None once the coach has started asking it (only then
+        can yes/no/pain answer it).
+    ending_early: the closing pain question was asked because of "end session".
     awaiting_id: the "…, begin." utterance whose end starts the stage timer.
     await_deadline: start the timer anyway at this time if that report never comes.
     intro_cut: the step instructions were cut off, so a resume re-reads them.
@@ -80,7 +97,9 @@ class SessionState:
     intro_cut: bool = False
     stage_intro: str | None = None  # what was said before the go cue, for repeat/resume
     next_progress_at: float | None = None
-    speaking: frozenset[int] = frozenset()
+    unfinished: tuple[Utterance, ...] = ()
+    question_id: int | None = None
+    ending_early: bool = False
     next_utterance_id: int = 1
     last_instruction: str = ""
     last_command: str | None = None
@@ -89,6 +108,11 @@ class SessionState:
     rate_wpm: int = 160
     volume: float = 0.9
     speech_settings: SpeechSettings = SpeechSettings()
+
+    @property
+    def speaking(self) -> frozenset[int]:
+        """Ids of the utterances said but not yet reported finished."""
+        return frozenset(u.id for u in self.unfinished)
 
     @property
     def current_step(self) -> Step | None:

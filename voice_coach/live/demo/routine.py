@@ -12,21 +12,31 @@ DEMO_STEPS = 2
 DEMO_SECONDS_PER_FOOT = 20
 
 
-def demo_routine(library: RoutineLibrary) -> Routine:
+def seconds_per_foot(speed: float = 1.0) -> int:
+    """The demo timer per foot at ``speed``: 20 s at 1, 4 s at 5, 1 s at 20 (whole seconds, at least 1)."""
+    return max(1, round(DEMO_SECONDS_PER_FOOT / speed))
+
+
+def demo_routine(library: RoutineLibrary, speed: float = 1.0) -> Routine:
     """The first two techniques of the heel spur routine, 20 s per foot (the real one runs 2 min).
 
-    The title says it is a shortened demo copy so nobody mistakes it for the
-    real timing; cautions and safety questions are kept as they are.
+    ``speed`` N shortens the timers N-fold, and only the timers: the coach says
+    the shortened times, so what it says stays true on the one clock that
+    speech, cues and the scripted therapist share.  The title says it is a
+    shortened demo copy so nobody mistakes it for the real timing; cautions and
+    safety questions are kept as they are.
     """
     base = library.get(DEMO_BASE)
+    per_foot = seconds_per_foot(speed)
     steps = tuple(
-        dataclasses.replace(step, seconds=min(step.seconds or DEMO_SECONDS_PER_FOOT, DEMO_SECONDS_PER_FOOT))
+        dataclasses.replace(step, seconds=min(step.seconds or per_foot, per_foot))
         if step.kind is StepKind.TIMED else step
         for step in base.steps[:DEMO_STEPS]
     )
+    unit = "second" if per_foot == 1 else "seconds"
     return dataclasses.replace(base, title=f"{base.title} (demo copy: {DEMO_STEPS} techniques, "
-                                           f"{DEMO_SECONDS_PER_FOOT} seconds per foot)", steps=steps)
+                                           f"{per_foot} {unit} per foot)", steps=steps)
 
 
-def demo_library(library: RoutineLibrary) -> RoutineLibrary:
-    return RoutineLibrary([demo_routine(library)])
+def demo_library(library: RoutineLibrary, speed: float = 1.0) -> RoutineLibrary:
+    return RoutineLibrary([demo_routine(library, speed)])

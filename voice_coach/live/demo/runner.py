@@ -1,4 +1,9 @@
-"""Runs the demo: the real engine, recognizer and gate on a virtual clock and one timeline."""
+"""Runs the demo: the real engine, recognizer and gate on one virtual clock and one timeline.
+
+``speed`` N shortens the demo routine's timers N-fold; speech, chimes, cues and
+the scripted therapist all keep real time on the same clock, so every spoken
+time is true when it is heard.
+"""
 
 from __future__ import annotations
 
@@ -36,16 +41,15 @@ class DemoResult:
 class DemoLoop(LiveLoop):
     """The live loop plus the scripted "therapist" and a transcript."""
 
-    def __init__(self, *args, user: DemoUser, mic: TimelineMicrophone, speed: float, out: TextIO, **kw) -> None:
+    def __init__(self, *args, user: DemoUser, mic: TimelineMicrophone, out: TextIO, **kw) -> None:
         super().__init__(*args, **kw)
         self.user = user
         self.mic = mic
-        self.speed = speed
         self.out = out
         self.demo = DemoResult()
 
     def _print(self, who: str, text: str) -> None:
-        t = self.clock.now() / self.speed
+        t = self.clock.now()
         line = f"[{int(t // 60):02d}:{t % 60:04.1f}] {who:<6} {text}"
         self.demo.transcript.append(line)
         self.out.write(line + "\n")
@@ -72,18 +76,21 @@ class DemoLoop(LiveLoop):
 
     def _user_speaks(self, words: str) -> None:
         self._print("you:", f'"{words}"')
+        meant = self.user.meant
         # the recognizer hears the whole command plus its decision silence at once (virtual time)
         _, decisions = self.mic.hear(words, self.clock.now())
         for heard, at in decisions:
             self.clock.at(at, HeardCommand(command=heard.command, heard_at=at, text=heard.text,
                                            confidence=heard.confidence))
-        if decisions:
-            self.user.heard()  # (a gate may still ignore it: see _note)
+        if any(str(heard.command.intent) == meant for heard, _ in decisions):
+            self.user.heard()
             self.demo.heard.append(words)
-        else:
-            self.demo.missed.append(words)
+            return
+        self.demo.missed.append(words)
+        if not decisions:
             self._print("", "(the recognizer did not catch that)")
-            self._schedule(self.user.missed(self.clock.now()))
+        # misheard as another command: the coach answers that, then the therapist says it again
+        self._schedule(self.user.missed(max([self.clock.now(), *(at for _, at in decisions)])))
 
     def finish_transcript(self) -> None:
         """The goodbye was queued when the session ended: show the rest of what the coach says."""
@@ -93,22 +100,18 @@ class DemoLoop(LiveLoop):
                 self._print("coach:", self.speaker.texts.get(item.utterance_id, ""))
 
     def _note(self, kind: str, text: str) -> None:
-        if kind in ("heard", "ignored", "chime"):
+        if kind in ("heard", "echo", "chime"):
             self._print(f"{kind}:", text)
-        if kind == "ignored":
-            # Said while the coach was talking: say it again once it has had a moment.
-            self._schedule(self.user.missed(self.clock.now()))
 
 
 def run_demo(settings: Settings, library, recognizer, speed: float = 1.0, out: TextIO | None = None) -> DemoResult:
     clock = EventClock(0.0, idle=lambda: InputClosed("the demo script is over"))
     timeline = Timeline()
-    speaker = TimelineSpeaker(clock, timeline, settings.speech, speed)
-    chimes = TimelineChimes(clock, timeline, settings.audio.chime_volume, speed)
-    mic = TimelineMicrophone(recognizer, timeline, USER_VOICE, speed)
-    engine = EngineDriver(demo_library(library), settings.session, speech=settings.speech)
-    loop = DemoLoop(engine, speaker, clock, chimes=chimes, user=DemoUser(time_scale=speed), mic=mic, speed=speed,
-                    out=out or sys.stdout)
+    speaker = TimelineSpeaker(clock, timeline, settings.speech)
+    chimes = TimelineChimes(clock, timeline, settings.audio.chime_volume)
+    mic = TimelineMicrophone(recognizer, timeline, USER_VOICE)
+    engine = EngineDriver(demo_library(library, speed), settings.session, speech=settings.speech)
+    loop = DemoLoop(engine, speaker, clock, chimes=chimes, user=DemoUser(), mic=mic, out=out or sys.stdout)
     result = loop.run()
     loop.finish_transcript()
     loop.demo.audio = timeline.mix()

@@ -2,9 +2,9 @@
 
 Everything runs on a virtual clock (``EventClock``): speech is synthesized at
 once and "plays" for its real duration in clock time, so the demo needs no
-waiting and gives the same result every time.  With ``speed`` N, clock seconds
-pass N times faster than timeline (audio) seconds: sounds keep their natural
-length on the timeline while the routine's timers shrink N-fold.
+waiting and gives the same result every time.  Clock seconds *are* timeline
+(audio) seconds: speech, chimes, cues and the therapist's words share one
+clock (``--speed`` shortens the routine's timers instead, see demo/routine.py).
 """
 
 from __future__ import annotations
@@ -68,11 +68,10 @@ class _Utterance:
 class TimelineSpeaker:
     """The loop's speaker on the virtual clock: one utterance after another, cut off by ``stop``."""
 
-    def __init__(self, clock: EventClock, timeline: Timeline, settings: SpeechSettings, speed: float = 1.0) -> None:
+    def __init__(self, clock: EventClock, timeline: Timeline, settings: SpeechSettings) -> None:
         self.clock = clock
         self.timeline = timeline
         self.settings = tts.clamp_settings(settings)
-        self.speed = speed
         self._queue: list[_Utterance] = []
         self.texts: dict[int, str] = {}
         self.cut_off: set[int] = set()  # utterances silenced part-way by stop()
@@ -83,8 +82,8 @@ class TimelineSpeaker:
     def say(self, text: str, utterance_id: int) -> None:
         samples = speech_16k(text, self.settings)
         start = self._busy_until()
-        end = start + len(samples) / SAMPLE_RATE_HZ * self.speed
-        clip = self.timeline.add(start / self.speed, samples, "coach")
+        end = start + len(samples) / SAMPLE_RATE_HZ
+        clip = self.timeline.add(start, samples, "coach")
         self._queue.append(_Utterance(utterance_id, text, start, end, clip))
         self.texts[utterance_id] = text
         self.clock.at(start, SpeechStarted(utterance_id, start))
@@ -96,7 +95,7 @@ class TimelineSpeaker:
         ids = {u.uid for u in cut}
         self.clock.cancel(lambda item: isinstance(item, (SpeechStarted, SpeechEnded)) and item.utterance_id in ids)
         for u in cut:
-            heard_s = max(0.0, (now - u.start) / self.speed)
+            heard_s = max(0.0, now - u.start)
             u.clip.samples = u.clip.samples[: int(heard_s * SAMPLE_RATE_HZ)]
             if u.start <= now:
                 self.cut_off.add(u.uid)
@@ -117,11 +116,11 @@ class TimelineSpeaker:
 
 
 class TimelineChimes:
-    def __init__(self, clock: EventClock, timeline: Timeline, volume: float, speed: float = 1.0) -> None:
-        self.clock, self.timeline, self.volume, self.speed = clock, timeline, volume, speed
+    def __init__(self, clock: EventClock, timeline: Timeline, volume: float) -> None:
+        self.clock, self.timeline, self.volume = clock, timeline, volume
 
     def play(self, kind: str) -> None:
-        self.timeline.add(self.clock.now() / self.speed, chime_audio(kind, self.volume, SAMPLE_RATE_HZ), "chime")
+        self.timeline.add(self.clock.now(), chime_audio(kind, self.volume, SAMPLE_RATE_HZ), "chime")
 
 
 class TimelineMicrophone:
@@ -137,19 +136,17 @@ class TimelineMicrophone:
 
     NOISE_RMS = 30.0
 
-    def __init__(self, recognizer, timeline: Timeline, voice: SpeechSettings, speed: float = 1.0,
-                 after_s: float = 1.5) -> None:
+    def __init__(self, recognizer, timeline: Timeline, voice: SpeechSettings, after_s: float = 1.5) -> None:
         self.recognizer = recognizer
         self.timeline = timeline
         self.voice = voice
-        self.speed = speed
         self.after_s = after_s
         self.fed_s = 0.0  # audio seconds fed so far (recognizer positions count from 0)
         self._rng = np.random.default_rng(7)  # fixed seed: the same demo every time
 
     def hear(self, words: str, at: float, on_words: Callable[[float], None] | None = None):
         samples = speech_16k(words, self.voice)
-        start_s = max(at / self.speed, self.fed_s)
+        start_s = max(at, self.fed_s)
         self.timeline.add(start_s, samples, "you")
         gap = np.zeros(int(round((start_s - self.fed_s) * SAMPLE_RATE_HZ)), np.int16)
         tail = np.zeros(int(self.after_s * SAMPLE_RATE_HZ), np.int16)
@@ -157,7 +154,7 @@ class TimelineMicrophone:
         for part in (gap, samples, tail):
             heard += self.recognizer.accept(self._in_room(part))
             self.fed_s += len(part) / SAMPLE_RATE_HZ
-        return start_s * self.speed, [(h, h.at_s * self.speed) for h in heard]
+        return start_s, [(h, h.at_s) for h in heard]
 
     def _in_room(self, samples: np.ndarray) -> np.ndarray:
         noise = self._rng.normal(0.0, self.NOISE_RMS, len(samples))
