@@ -61,6 +61,19 @@ def test_only_embeddings_are_stored():
         assert data["vectors"].shape == (3, 673)  # one pooled vector per take, not samples
 
 
+def test_takes_embedded_at_several_phases_count_once():
+    rng = np.random.default_rng(2)
+    p = VoiceProfile("anna", (), np.zeros((0, 0), np.float32))
+    p = p.with_take("next", rng.standard_normal((4, 673)), "next")
+    p = p.with_take("next", rng.standard_normal((4, 673)), "next")
+    p = p.with_take("stop", rng.standard_normal(673), "stop")
+    assert (p.takes, p.count("next"), p.count("stop"), len(p.vectors)) == (3, 2, 1, 9)
+    store = ProfileStore()
+    store.save(p)
+    loaded = store.load("anna")
+    assert (loaded.takes, loaded.count("next"), loaded.take_ids) == (3, 2, p.take_ids)
+
+
 def test_list_and_forget():
     store = ProfileStore()
     store.save(profile("anna"))

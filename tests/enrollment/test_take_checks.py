@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from fixtures.tiny_command_model import tiny_model
-from voice_coach.enrollment.takes import TakeJudge, loud_level_dbfs
+from voice_coach.enrollment.takes import PHASES_S, TakeJudge, loud_level_dbfs
 from voice_coach.recognition.neural.model import label_of
 from voice_coach.recognition.neural.profile import VoiceProfile
 
@@ -23,6 +23,8 @@ def test_a_clear_take_passes_with_its_embeddings(judge, say):
     verdict = judge.judge(pad(say("next")), "next")
     assert verdict.problem == "" and verdict.take is not None
     assert verdict.take.vector.shape == (673,)
+    assert verdict.take.vectors.shape == (len(PHASES_S), 673)  # one per framing phase
+    assert not np.allclose(verdict.take.vectors[0], verdict.take.vectors[1])
     assert 0.15 <= verdict.take.speech_s <= 1.5
     assert -30 < verdict.take.level_dbfs < -10
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,9 +78,8 @@ def enroll_from_folder(user: str, folder: Path, grammar: Grammar, judge: TakeJud
             continue
         if verdict.heard_label:  # recorded elsewhere, it cannot be said again: keep it, but say so
             problems.append(FileProblem(path.name, f"sounded like {verdict.heard_label!r}; kept as {command.text!r}", True))
-        profile = profile.with_take(label, verdict.take.vector, command.text)
+        profile = profile.with_take(label, verdict.take.vectors, command.text)
         used.append(path.name)
     complete = bool(used)
-    profile = VoiceProfile(profile.user, profile.labels, profile.vectors, profile.texts,
-                           dict(profile.meta, complete=complete, source="folder"))
+    profile = dataclasses.replace(profile, meta=dict(profile.meta, complete=complete, source="folder"))
     return FolderResult(profile, tuple(used), tuple(problems))

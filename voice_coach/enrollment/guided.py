@@ -9,6 +9,7 @@ their takes are skipped).
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from typing import Protocol
@@ -87,7 +88,7 @@ def enroll_guided(user: str, prompts: list[Prompt], store: ProfileStore, judge: 
                 continue
             # The person's own way of saying it, heard as another command twice over, is
             # exactly what the profile is for: keep it on the later attempts.
-            profile = profile.with_take(prompt.label, verdict.take.vector, prompt.text)
+            profile = profile.with_take(prompt.label, verdict.take.vectors, prompt.text)
             attempts = 0
             store.save(_with_progress(profile, prompts, takes))
     profile = _with_progress(profile, prompts, takes)
@@ -104,5 +105,4 @@ def enroll_guided(user: str, prompts: list[Prompt], store: ProfileStore, judge: 
 
 def _with_progress(profile: VoiceProfile, prompts: list[Prompt], takes: int) -> VoiceProfile:
     complete = all(profile.count(p.label) >= takes for p in prompts)
-    return VoiceProfile(profile.user, profile.labels, profile.vectors, profile.texts,
-                        dict(profile.meta, complete=complete, takes_per_command=takes))
+    return dataclasses.replace(profile, meta=dict(profile.meta, complete=complete, takes_per_command=takes))

@@ -61,7 +61,7 @@ class ProfileStore:
         target = self.path(profile.user)
         self._make_folder()
         meta = dict(profile.meta, user=profile.user, labels=list(profile.labels), texts=list(profile.texts),
-                    pool_version=POOL_VERSION)
+                    take_ids=list(profile.take_ids), pool_version=POOL_VERSION)
         buffer = io.BytesIO()
         np.savez_compressed(buffer, vectors=profile.vectors.astype(np.float32),
                             meta=np.frombuffer(json.dumps(meta, sort_keys=True).encode(), np.uint8))
@@ -93,8 +93,9 @@ class ProfileStore:
         if meta.get("pool_version") != POOL_VERSION:
             raise ConfigError(f"the voice profile {path} was made by another version of voice-coach",
                               f"enroll again: `voice-coach enroll --forget {name}` then `voice-coach enroll --user {name}`")
-        extra = {k: v for k, v in meta.items() if k not in ("user", "labels", "texts", "pool_version")}
-        return VoiceProfile(meta["user"], tuple(meta["labels"]), vectors, tuple(meta.get("texts", ())), extra)
+        extra = {k: v for k, v in meta.items() if k not in ("user", "labels", "texts", "take_ids", "pool_version")}
+        return VoiceProfile(meta["user"], tuple(meta["labels"]), vectors, tuple(meta.get("texts", ())), extra,
+                            tuple(int(i) for i in meta.get("take_ids", ())))
 
     def forget(self, name: str) -> Path:
         path = self.path(name)

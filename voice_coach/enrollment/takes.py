@@ -19,6 +19,9 @@ from voice_coach.recognition.neural.recognizer import SegmentStream
 
 RATE = 16000
 FRAME = 160  # 10 ms
+# Embeddings come every 80 ms and change with where that grid falls on the word; the live engine's
+# grid falls anywhere, so each take is embedded at several offsets and every one is kept.
+PHASES_S = (0.0, 0.02, 0.04, 0.06)
 
 
 @dataclass(frozen=True)
@@ -45,11 +48,16 @@ class TakeSettings:
 
 @dataclass(frozen=True)
 class Take:
-    """A take that passed: pooled embeddings and what was measured on it."""
+    """A take that passed: its pooled embeddings at each framing phase (``vectors``, the first
+    is ``vector``) and what was measured on it."""
 
-    vector: np.ndarray
+    vectors: np.ndarray
     speech_s: float
     level_dbfs: float
+
+    @property
+    def vector(self) -> np.ndarray:
+        return self.vectors[0]
 
 
 @dataclass(frozen=True)
@@ -99,11 +107,15 @@ def _with_room(audio: np.ndarray, seconds: float, rng: np.random.Generator) -> n
     return np.clip(np.round(x), -32768, 32767).astype(np.int16)
 
 
-def take_segment(audio: np.ndarray, stream: SegmentStream | None = None) -> tuple[np.ndarray, float, float] | None:
+def take_segment(audio: np.ndarray, stream: SegmentStream | None = None,
+                 phase_s: float = 0.0) -> tuple[np.ndarray, float, float] | None:
     """The pooled embeddings of the take's main segment (the one with the most speech), its
-    speech seconds and the seconds of speech heard outside it; None when nothing was heard."""
+    speech seconds and the seconds of speech heard outside it; None when nothing was heard.
+    ``phase_s`` shifts the take against the 80 ms embedding grid."""
     rng = np.random.default_rng(len(audio))
     padded = _with_room(audio, 0.8, rng)
+    if phase_s:
+        padded = np.concatenate([padded[: int(phase_s * RATE)], padded])
     stream = stream or SegmentStream()
     segments = []
     for start in range(0, padded.size, CHUNK_SAMPLES):
@@ -150,7 +162,8 @@ class TakeJudge:
         if speech_s > s.max_speech_s or other_s > 0.3 or loud_seconds(audio) > s.max_speech_s:
             return TakeVerdict(None, "I heard more than the command. Please say only the command")
         heard = self.sounded_like(vector, label, profile)
-        take = Take(vector, round(speech_s, 3), round(level, 1))
+        shifted = [found[0] for ph in PHASES_S[1:] if (found := take_segment(audio, self._stream_factory(), ph))]
+        take = Take(np.stack([vector, *shifted]), round(speech_s, 3), round(level, 1))
         if heard:
             return TakeVerdict(take, "sounded like another command", heard)
         return TakeVerdict(take)

@@ -41,29 +41,40 @@ class ProfileSettings:
 
 @dataclass(frozen=True)
 class VoiceProfile:
-    """user: the profile's name; labels[i]: command label of take i; vectors[i]: its pooled
-    embeddings (model.pool); texts[i]: the words prompted or named for that take."""
+    """user: the profile's name; labels[i]: command label of row i; vectors[i]: its pooled
+    embeddings (model.pool); texts[i]: the words prompted or named for it; take_ids[i]: which
+    take the row came from (one take gives several rows, one per framing phase); empty = one
+    row per take."""
 
     user: str
     labels: tuple[str, ...]
     vectors: np.ndarray
     texts: tuple[str, ...] = ()
     meta: dict = field(default_factory=dict)
+    take_ids: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
-        if len(self.labels) != len(self.vectors):
-            raise ValueError("one label per stored take")
+        if len(self.labels) != len(self.vectors) or (self.take_ids and len(self.take_ids) != len(self.labels)):
+            raise ValueError("one label (and take id) per stored row")
+
+    def _ids(self) -> tuple[int, ...]:
+        return self.take_ids or tuple(range(len(self.labels)))
 
     @property
     def takes(self) -> int:
-        return len(self.labels)
+        return len(set(self._ids()))
 
     def count(self, label: str) -> int:
-        return sum(1 for x in self.labels if x == label)
+        return len({i for i, x in zip(self._ids(), self.labels) if x == label})
 
-    def with_take(self, label: str, vector: np.ndarray, text: str) -> "VoiceProfile":
-        vectors = np.concatenate([self.vectors.reshape(-1, vector.size), vector.reshape(1, -1)]).astype(np.float32)
-        return VoiceProfile(self.user, (*self.labels, label), vectors, (*self.texts, text), dict(self.meta))
+    def with_take(self, label: str, vectors: np.ndarray, text: str) -> "VoiceProfile":
+        """This profile plus one take: its pooled vectors, shape (D,) or (phases, D)."""
+        rows = np.atleast_2d(np.asarray(vectors, np.float32))
+        ids = self._ids()
+        new_id = max(ids) + 1 if ids else 0
+        old = self.vectors.reshape(-1, rows.shape[1]) if self.vectors.size else np.zeros((0, rows.shape[1]), np.float32)
+        return VoiceProfile(self.user, (*self.labels, *[label] * len(rows)), np.concatenate([old, rows]),
+                            (*self.texts, *[text] * len(rows)), dict(self.meta), (*ids, *[new_id] * len(rows)))
 
     def for_model(self, model: CommandModel, settings: ProfileSettings | None = None) -> "ProfileAdapter":
         return ProfileAdapter(self, model, settings or ProfileSettings())
