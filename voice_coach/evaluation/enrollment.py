@@ -38,6 +38,7 @@ from voice_coach.routines.loader import load_library
 ENROLL_TEMPOS = (0.96, 1.0, 1.04)
 TEST_TEMPOS = (0.88, 1.12)
 CHUNK = 480  # 30 ms, like the recognition evaluation
+CACHE_VERSION = 2  # bump when the embedding front end changes (v2: primed with a second of quiet room)
 
 
 def grammar() -> Grammar:
@@ -176,7 +177,7 @@ def run_stream(job: StreamJob) -> StreamOutcome:
                                             job.split, seed, Path(job.cache))
         # The embeddings depend only on the audio, not on the model: computed once per stream and kept,
         # so a retrained model (or other profile settings) is measured again in seconds.
-        key = hashlib.sha256(audio.tobytes()).hexdigest()[:24]
+        key = hashlib.sha256(audio.tobytes() + bytes([CACHE_VERSION])).hexdigest()[:24]
         saved = Path(job.cache) / "enrollment-embeddings" / f"{key}.npz"
         outputs = _load_outputs(saved)
         if outputs is None:
@@ -193,7 +194,7 @@ def run_stream(job: StreamJob) -> StreamOutcome:
 def _enroll_job(args: tuple[Voice, str]) -> VoiceProfile:
     """enroll_voice, kept on disk (pooled takes do not depend on the model)."""
     voice, cache = args[0], Path(args[1])
-    path = cache / "enrollment-profiles" / f"{stable_seed(voice.label, ENROLL_TEMPOS, CORE_PHRASES, PHASES_S)}.npz"
+    path = cache / "enrollment-profiles" / f"{stable_seed(voice.label, ENROLL_TEMPOS, CORE_PHRASES, PHASES_S, CACHE_VERSION)}.npz"
     if path.exists():
         with np.load(path) as data:
             return VoiceProfile(voice.label, tuple(str(x) for x in data["labels"]), data["vectors"],
@@ -285,18 +286,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sentences", type=int, default=25, help="held-out sentences per voice and condition")
     parser.add_argument("--cache", default=os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")),
                                                         "voice-coach-eval"))
+    parser.add_argument("--voices", type=int, default=0, help="only every k-th held-out voice so that N remain")
+    parser.add_argument("--conditions", help="comma-separated condition labels, e.g. clean,babble@10dB")
     parser.add_argument("--show-errors", type=int, default=0, help="print up to N trials wrong with the profile")
     parser.add_argument("--write-readme", action="store_true", help="put the table into README.md")
+    argv = list(argv or [])
     args = parser.parse_args(argv)
+    shown = " ".join(filter(None, ("--quick" if args.quick else "", f"--voices {args.voices}" if args.voices else "",
+                                   f"--conditions {args.conditions}" if args.conditions else "",
+                                   f"--sentences {args.sentences}")))
     voices = corpus.HELD_OUT_VOICES[:1] + corpus.HELD_OUT_VOICES[4:5] if args.quick else corpus.HELD_OUT_VOICES
+    if args.voices:
+        voices = voices[:: max(1, len(voices) // args.voices)][: args.voices]
     conditions = (Condition(), Condition("babble", 10)) if args.quick else corpus.CONDITIONS
+    if args.conditions:
+        wanted = {c.strip() for c in args.conditions.split(",")}
+        conditions = tuple(c for c in corpus.CONDITIONS if c.label in wanted)
     started = time.monotonic()
     results, adapt_s = evaluate(voices, conditions, Path(args.cache), args.model,
                                 sentences=10 if args.quick else args.sentences, jobs=args.jobs)
     model = CommandModel.load(Path(args.model) if args.model else None)
     text = table(results)
     note = (f"_{'quick' if args.quick else 'full'} run, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
-            f"`scripts/eval_recognition.py --enrollment{' --quick' if args.quick else ''}`, neural engine, model "
+            f"`scripts/eval_recognition.py --enrollment {shown}`, {len(voices)} held-out voices, "
+            f"neural engine, model "
             f"{(args.model and Path(args.model).name) or 'shipped'} ({model.meta.get('validation_score', '?')} validation); "
             f"without → with the voice's profile; adapting took at most {adapt_s:.2f} s CPU here_")
     print(note + "\n\n" + text)
