@@ -153,14 +153,17 @@ class TakeJudge:
             return TakeVerdict(None, "I heard nothing. Please say it again")
         if level < s.min_level_dbfs:
             return TakeVerdict(None, f"That was too quiet ({level:.0f} dB). Please speak up or move closer")
+        more = "I heard more than the command. Please say only the command"
+        if loud_seconds(audio) > s.max_speech_s:  # long talk makes no segment at all: say why
+            return TakeVerdict(None, more)
         found = take_segment(audio, self._stream_factory())
         if found is None:
             return TakeVerdict(None, "I heard nothing. Please say it again")
         vector, speech_s, other_s = found
         if loud_seconds(audio) < s.min_speech_s:
             return TakeVerdict(None, "That was too short. Please say the whole command")
-        if speech_s > s.max_speech_s or other_s > 0.3 or loud_seconds(audio) > s.max_speech_s:
-            return TakeVerdict(None, "I heard more than the command. Please say only the command")
+        if speech_s > s.max_speech_s or other_s > 0.3:
+            return TakeVerdict(None, more)
         heard = self.sounded_like(vector, label, profile)
         shifted = [found[0] for ph in PHASES_S[1:] if (found := take_segment(audio, self._stream_factory(), ph))]
         take = Take(np.stack([vector, *shifted]), round(speech_s, 3), round(level, 1))

@@ -307,10 +307,11 @@ def main(argv: list[str] | None = None) -> int:
                                 sentences=10 if args.quick else args.sentences, jobs=args.jobs)
     model = CommandModel.load(Path(args.model) if args.model else None)
     text = table(results)
-    note = (f"_{'quick' if args.quick else 'full'} run, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+    scope = "quick" if args.quick else "partial" if (args.voices or args.conditions) else "full"
+    note = (f"_{scope} run, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
             f"`scripts/eval_recognition.py --enrollment {shown}`, {len(voices)} held-out voices, "
             f"neural engine, model "
-            f"{(args.model and Path(args.model).name) or 'shipped'} ({model.meta.get('validation_score', '?')} validation); "
+            f"{(args.model and Path(args.model).name) or 'shipped'} (validation {float(model.meta.get('validation_score', 0)):.3f}); "
             f"without → with the voice's profile; adapting took at most {adapt_s:.2f} s CPU here_")
     print(note + "\n\n" + text)
     print(f"# {len(results)} streams in {time.monotonic() - started:.0f} s", flush=True)
