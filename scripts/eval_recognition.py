@@ -13,6 +13,7 @@ separate process that holds only the recognizer).
     .venv/bin/python scripts/eval_recognition.py            # full run (~10 min on 2 cores)
     .venv/bin/python scripts/eval_recognition.py --quick    # small run
     ... --features out.jsonl --no-reject                   # dump rejection cues for tuning
+    ... --enrollment [--quick] [--write-readme]            # voice profiles: held-out voices with / without
 
 Synthesized audio is cached under $XDG_CACHE_HOME/voice-coach-eval (or --cache).
 Results are printed and, with --write-docs, written into docs/recognition.md.
@@ -309,6 +310,11 @@ HEADER = ("| engine | split | voices | clean | 10 dB | 5 dB | room + 15 dB | fal
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if "--enrollment" in argv:  # voice profiles, with their own options: voice_coach/evaluation/enrollment.py
+        from voice_coach.evaluation.enrollment import main as enrollment_main
+
+        return enrollment_main([a for a in argv if a != "--enrollment"])
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="2 voices per split, 3 conditions, fewer phrases")
     parser.add_argument("--engine", action="append", choices=["sphinx", "neural", "fused", "vosk"],

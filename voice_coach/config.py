@@ -56,11 +56,14 @@ class RecognizerSettings:
     model_dir: Vosk model folder; "" = $VOICE_COACH_MODEL, then ./models/.
     wake_word: when set (e.g. "coach"), commands count only after it ("coach next");
         "stop" always works.  "" = off.
+    user: voice profile made with ``voice-coach enroll --user NAME``, used by the neural
+        and fused engines; "" = none.
     """
 
     engine: str = "auto"
     model_dir: str = ""
     wake_word: str = ""
+    user: str = ""
 
 
 @dataclass(frozen=True)

@@ -185,6 +185,17 @@ def check_recognizer(settings: Settings, engine: str | None, model_dir: str | No
     return _guard("recognizer", body)
 
 
+def check_profile(settings: Settings, engine: str | None, model_dir: str | None) -> CheckResult:
+    from voice_coach.enrollment.active import describe_profile
+    from voice_coach.recognition.factory import choose_engine
+
+    def body() -> CheckResult:
+        ok, line = describe_profile(settings, choose_engine(settings, engine, model_dir).engine)
+        return CheckResult("voice profile", ok, line, "see `voice-coach enroll --list`")
+
+    return _guard("voice profile", body)
+
+
 def check_journal(settings: Settings) -> CheckResult:
     from voice_coach.journal.files import journal_path
     from voice_coach.journal.store import Journal
@@ -209,6 +220,7 @@ def run_checks(settings: Settings, *, config_path: Path | None, routines_dirs: t
         lambda: check_config(config_path),
         lambda: check_routines(settings, routines_dirs),
         lambda: check_recognizer(settings, engine, model_dir, routines_dirs),
+        lambda: check_profile(settings, engine, model_dir),
         lambda: check_journal(settings),
         lambda: check_devices(settings),
     ]

@@ -23,6 +23,7 @@ COMMANDS = {
     "simulate": ("simulate", "run a scripted session on a virtual clock"),
     "transcribe": ("transcribe", "recognize commands in WAV files"),
     "download-model": ("download_model", "fetch the Vosk English model (needs internet)"),
+    "enroll": ("enroll", "learn one person's voice (three takes of each core command)"),
     "check": ("check", "check microphone, speaker, recognizer and routines"),
     "history": ("history", "show the session journal (pain before/after)"),
     "export": ("export", "export the session journal as CSV"),

@@ -18,6 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output-device", help="speaker name substring or index")
     parser.add_argument("--engine", choices=ENGINES, help="recognizer to check")
     parser.add_argument("--model", metavar="DIR", help="Vosk model folder")
+    parser.add_argument("--user", metavar="NAME", help="voice profile to check (see voice-coach enroll)")
     add_routines_option(parser)
     parser.add_argument("--no-sound", action="store_true", help="skip playing the chime/sentence and recording")
 
@@ -29,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError:
         settings = Settings()  # the config line below reports the problem; check the rest with defaults
     settings = override(settings, "audio", input_device=args.input_device, output_device=args.output_device)
+    settings = override(settings, "recognizer", user=args.user)
     print("voice-coach check — the coach opens no network connection; everything below is local.")
     results = run_checks(settings, config_path=config_path, routines_dirs=tuple(args.routines),
                          engine=args.engine, model_dir=args.model, sound=not args.no_sound,

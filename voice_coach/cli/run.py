@@ -42,6 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--text", action="store_true",
                         help="type commands instead of speaking them (no microphone needed)")
     add_routines_option(parser)
+    parser.add_argument("--user", metavar="NAME", help="hear with this person's voice profile (voice-coach enroll)")
     parser.add_argument("--client", metavar="CODE", help="client code for the journal (a code, not a name)")
     parser.add_argument("--wake-word", metavar="W", help='commands count only after this word ("coach next")')
     parser.add_argument("--voice", metavar="V", help="espeak-ng voice, e.g. en-us or en-gb+f3")
@@ -56,7 +57,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     config = Path(args.config).expanduser() if getattr(args, "config", None) else None
     settings = load_settings(config)
     settings = override(settings, "recognizer", engine=getattr(args, "engine", None),
-                        model_dir=getattr(args, "model", None), wake_word=getattr(args, "wake_word", None))
+                        model_dir=getattr(args, "model", None), wake_word=getattr(args, "wake_word", None),
+                        user=getattr(args, "user", None))
     settings = override(settings, "audio", input_device=getattr(args, "input_device", None),
                         output_device=getattr(args, "output_device", None))
     settings = override(settings, "speech", voice=getattr(args, "voice", None), rate_wpm=getattr(args, "rate", None))

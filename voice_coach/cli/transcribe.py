@@ -33,13 +33,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--wake-word", metavar="W", help='commands count only after this word ("coach next")')
     parser.add_argument("--routines", metavar="DIR", action="append", default=[],
                         help="also load routine files (*.toml) from this folder; may be repeated")
+    parser.add_argument("--user", metavar="NAME", help="hear with this person's voice profile (voice-coach enroll)")
     parser.add_argument("--json", action="store_true", help="one JSON line per file")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     config = Path(args.config).expanduser() if getattr(args, "config", None) else None
     return override(load_settings(config), "recognizer", engine=args.engine, model_dir=args.model,
-                    wake_word=args.wake_word)
+                    wake_word=args.wake_word, user=getattr(args, "user", None))
 
 
 def recognize(recognizer: Recognizer, audio: np.ndarray, chunk_samples: int = CHUNK_SAMPLES) -> list[Heard]:

@@ -72,9 +72,18 @@ def describe_engine(settings: Settings, engine: str | None = None, model_dir: st
 
 
 def make_recognizer(settings: Settings, routines: Iterable[Routine], engine: str | None = None,
-                    model_dir: str | Path | None = None, *, grammar: Grammar | None = None) -> Recognizer:
-    """The recognizer for these routines (engine None = ``settings.recognizer.engine``)."""
+                    model_dir: str | Path | None = None, *, grammar: Grammar | None = None,
+                    profile=None) -> Recognizer:
+    """The recognizer for these routines (engine None = ``settings.recognizer.engine``).
+
+    profile: a VoiceProfile for the neural and fused engines; None = ``settings.recognizer.user``'s
+    profile when a user is set (ConfigError when it does not exist).
+    """
     choice = choose_engine(settings, engine, model_dir)
+    if profile is None and settings.recognizer.user and choice.engine in ("neural", "fused"):
+        from voice_coach.enrollment.active import active_profile
+
+        profile = active_profile(settings)
     grammar = grammar or Grammar.build(routines, settings.recognizer.wake_word)
     if choice.engine == "vosk":
         from voice_coach.recognition.vosk_recognizer import VoskRecognizer
@@ -84,11 +93,11 @@ def make_recognizer(settings: Settings, routines: Iterable[Routine], engine: str
         if choice.engine == "neural":
             from voice_coach.recognition.neural.recognizer import NeuralRecognizer
 
-            return NeuralRecognizer(grammar)
+            return NeuralRecognizer(grammar, profile=profile)
         if choice.engine == "fused":
             from voice_coach.recognition.fused import FusedRecognizer
 
-            return FusedRecognizer(grammar)
+            return FusedRecognizer(grammar, profile=profile)
         from voice_coach.recognition.sphinx_recognizer import SphinxRecognizer
     except ImportError as exc:
         raise RecognizerError(f"the {choice.engine} recognizer is not available ({exc})",

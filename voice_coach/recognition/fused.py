@@ -27,6 +27,7 @@ from voice_coach.intents import Command, Intent
 from voice_coach.recognition.base import Heard
 from voice_coach.recognition.neural.classes import ClassMap
 from voice_coach.recognition.neural.model import NONE_LABEL, CommandModel, label_of
+from voice_coach.recognition.neural.profile import VoiceProfile
 from voice_coach.recognition.neural.recognizer import NeuralJudgment, NeuralRecognizer, NeuralSettings
 from voice_coach.recognition.noise_suppression import NoiseSuppressor, suppression_available
 from voice_coach.recognition.segmenter import Segment, SegmenterSettings
@@ -136,9 +137,9 @@ class FusedRecognizer:
 
     def __init__(self, grammar: Grammar, model: CommandModel | None = None, verifier: Verifier | None = None,
                  segmenter_settings: SegmenterSettings | None = None, noise_suppression: int = 3,
-                 candidate_log: list | None = None) -> None:
+                 candidate_log: list | None = None, profile: VoiceProfile | None = None) -> None:
         self.grammar = grammar
-        self.neural = NeuralRecognizer(grammar, model, NeuralSettings(), segmenter_settings)
+        self.neural = NeuralRecognizer(grammar, model, NeuralSettings(), segmenter_settings, profile)
         self.sphinx = SphinxRecognizer(grammar)
         self.verifier = verifier or Verifier.load()
         self.stream = self.neural.stream

@@ -18,7 +18,8 @@ from voice_coach.grammar import Grammar
 from voice_coach.recognition.base import Heard
 from voice_coach.recognition.neural.classes import ClassMap
 from voice_coach.recognition.neural.features import EmbeddingStream
-from voice_coach.recognition.neural.model import NONE_LABEL, CommandModel
+from voice_coach.recognition.neural.model import NONE_LABEL, CommandModel, pool
+from voice_coach.recognition.neural.profile import VoiceProfile
 from voice_coach.recognition.segmenter import Segment, Segmenter, SegmenterSettings
 
 
@@ -109,10 +110,11 @@ class NeuralRecognizer:
     name = "neural"
 
     def __init__(self, grammar: Grammar, model: CommandModel | None = None, settings: NeuralSettings | None = None,
-                 segmenter_settings: SegmenterSettings | None = None) -> None:
+                 segmenter_settings: SegmenterSettings | None = None, profile: VoiceProfile | None = None) -> None:
         self.grammar = grammar
         self.model = model or CommandModel.load()
         self.settings = settings or NeuralSettings()
+        self.profile = profile.for_model(self.model) if profile is not None else None  # the enrolled person's takes
         self.classes = ClassMap.build(self.model.labels, grammar)
         self.stream = SegmentStream(segmenter_settings)
 
@@ -128,6 +130,8 @@ class NeuralRecognizer:
     def judge(self, segment: Segment) -> NeuralJudgment:
         window = self.stream.window(segment)
         probabilities = self.model.probabilities(window) if window.shape[0] else _none_only(self.model)
+        if self.profile is not None and window.shape[0]:
+            probabilities = self.profile.adjust(pool(window), probabilities)
         return NeuralJudgment(probabilities, self.model.labels, int(window.shape[0]))
 
     def _judge(self, segment: Segment) -> Heard | None:

@@ -1,0 +1,108 @@
+"""The guided enrollment: prompt each core command, record three takes, check each, keep going.
+
+The flow talks to the world through two small ports, so tests drive it with
+fakes: a ``Guide`` that speaks and shows prompts, and a ``TakeRecorder`` that
+returns one take's audio.  Every accepted take is saved at once, so an
+interrupted enrollment resumes where it stopped (commands that already have
+their takes are skipped).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from voice_coach.enrollment.phrases import TAKES_PER_COMMAND, Prompt
+from voice_coach.enrollment.store import ProfileStore
+from voice_coach.enrollment.takes import TakeJudge
+from voice_coach.recognition.neural.profile import VoiceProfile
+
+
+class Guide(Protocol):
+    def say(self, text: str) -> None:
+        """Speak (when it can) and show one prompt; returns when it has been said."""
+
+    def show(self, text: str) -> None:
+        """Show a line on the screen only (progress)."""
+
+
+class TakeRecorder(Protocol):
+    def record(self) -> np.ndarray:
+        """One take: int16 16 kHz mono, from just before the person speaks to just after."""
+
+
+@dataclass(frozen=True)
+class EnrollmentResult:
+    profile: VoiceProfile
+    done: int  # commands with all their takes
+    total: int
+    skipped: tuple[str, ...]  # prompts given up on after too many unusable takes
+    seconds: float
+
+
+def empty_profile(user: str) -> VoiceProfile:
+    return VoiceProfile(user, (), np.zeros((0, 0), np.float32))
+
+
+def _spoken_label(label: str, prompts: list[Prompt]) -> str:
+    return next((p.text for p in prompts if p.label == label), label.replace("_", " ").split(":")[0])
+
+
+def enroll_guided(user: str, prompts: list[Prompt], store: ProfileStore, judge: TakeJudge, guide: Guide,
+                  recorder: TakeRecorder, takes: int = TAKES_PER_COMMAND, max_attempts: int = 4,
+                  clock=time.monotonic) -> EnrollmentResult:
+    """Enroll (or continue enrolling) ``user``; saves after every accepted take."""
+    started = clock()
+    profile = store.load(user) if store.exists(user) else empty_profile(user)
+    todo = [p for p in prompts if profile.count(p.label) < takes]
+    if profile.takes and todo:
+        guide.say(f"Welcome back. {len(prompts) - len(todo)} of {len(prompts)} commands are done; let's go on.")
+    elif not todo:
+        guide.show(f"The profile {user!r} already has every command; `voice-coach enroll --forget {user}` starts over.")
+    else:
+        guide.say(f"I will ask for {len(prompts)} commands, {takes} times each. "
+                  "Say each one the way you say it in a session, after the prompt.")
+    skipped = []
+    for prompt in todo:
+        attempts = 0
+        while profile.count(prompt.label) < takes:
+            if attempts >= max_attempts:
+                guide.say(f"Let's leave {prompt.text!r} for later.")
+                skipped.append(prompt.text)
+                break
+            number = profile.count(prompt.label) + 1
+            guide.show(f"[{len(prompts) - len(todo) + todo.index(prompt) + 1}/{len(prompts)}] "
+                       f"{prompt.text!r}, take {number} of {takes}")
+            guide.say(f"Say: {prompt.text}" if number == 1 and attempts == 0 else f"Again: {prompt.text}")
+            verdict = judge.judge(recorder.record(), prompt.label, profile)
+            attempts += 1
+            if verdict.heard_label and attempts < max_attempts - 1:
+                guide.say(f"That sounded like {_spoken_label(verdict.heard_label, prompts)}. Again please.")
+                continue
+            if verdict.take is None:
+                guide.say(verdict.problem + ".")
+                continue
+            # The person's own way of saying it, heard as another command twice over, is
+            # exactly what the profile is for: keep it on the later attempts.
+            profile = profile.with_take(prompt.label, verdict.take.vectors, prompt.text)
+            attempts = 0
+            store.save(_with_progress(profile, prompts, takes))
+    profile = _with_progress(profile, prompts, takes)
+    store.save(profile)
+    done = sum(1 for p in prompts if profile.count(p.label) >= takes)
+    if not todo:
+        pass
+    elif done == len(prompts):
+        guide.say("Thank you, that's all. I will know your voice from now on.")
+    else:
+        guide.say(f"{done} of {len(prompts)} commands are done. Run enroll again to finish the rest.")
+    return EnrollmentResult(profile, done, len(prompts), tuple(skipped), clock() - started)
+
+
+def _with_progress(profile: VoiceProfile, prompts: list[Prompt], takes: int) -> VoiceProfile:
+    complete = all(profile.count(p.label) >= takes for p in prompts)
+    return dataclasses.replace(profile, meta=dict(profile.meta, complete=complete, takes_per_command=takes))

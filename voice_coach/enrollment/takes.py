@@ -1,0 +1,187 @@
+"""One enrollment take: is it usable, and what are its pooled speech embeddings.
+
+A take is embedded exactly as the live engine would see it: the audio, padded
+with a little of its own room sound, streams through the same ``Segmenter`` and
+``EmbeddingStream`` in the same chunks, and the segment holding the command is
+pooled.  The audio itself is dropped right after; only the pooled vector is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from voice_coach.recognition.neural.features import CHUNK_SAMPLES
+from voice_coach.recognition.neural.model import NONE_LABEL, CommandModel, pool
+from voice_coach.recognition.neural.profile import VoiceProfile
+from voice_coach.recognition.neural.recognizer import SegmentStream
+
+RATE = 16000
+FRAME = 160  # 10 ms
+# Embeddings come every 80 ms and change with where that grid falls on the word; the live engine's
+# grid falls anywhere, so each take is embedded at several offsets and every one is kept.
+PHASES_S = (0.0, 0.02, 0.04, 0.06)
+
+
+@dataclass(frozen=True)
+class TakeSettings:
+    """Limits for a usable take.
+
+    min_level_dbfs: loud part's RMS must reach this (dB full scale).
+    min_speech_over_room_db: ... and stand this far (dB) above the quiet part, or nothing was said.
+    clip_fraction: at most this share of samples may sit at full scale.
+    min_speech_s: the loud part must last this long, seconds (a knock is shorter than any word).
+    max_speech_s: the command's segment, and its loud part, may last this long, seconds.
+    sounded_like_p: another command this probable (0–1) while the prompted one is below
+        ``prompted_p`` means the take sounded like that other command.
+    """
+
+    min_level_dbfs: float = -42.0
+    min_speech_over_room_db: float = 12.0
+    clip_fraction: float = 0.001
+    min_speech_s: float = 0.12
+    max_speech_s: float = 2.5
+    sounded_like_p: float = 0.8
+    prompted_p: float = 0.1
+
+
+@dataclass(frozen=True)
+class Take:
+    """A take that passed: its pooled embeddings at each framing phase (``vectors``, the first
+    is ``vector``) and what was measured on it."""
+
+    vectors: np.ndarray
+    speech_s: float
+    level_dbfs: float
+
+    @property
+    def vector(self) -> np.ndarray:
+        return self.vectors[0]
+
+
+@dataclass(frozen=True)
+class TakeVerdict:
+    """take: the usable take, or None; problem: what to tell the person (empty when fine);
+    heard_label: the command it sounded like instead, when that was the problem."""
+
+    take: Take | None
+    problem: str = ""
+    heard_label: str = ""
+
+
+def _frame_power(audio: np.ndarray) -> np.ndarray:
+    x = audio.astype(np.float64) / 32768.0
+    frames = x[: x.size - x.size % FRAME].reshape(-1, FRAME)
+    return np.mean(frames * frames, axis=1) if frames.size else np.zeros(1)
+
+
+def loud_level_dbfs(audio: np.ndarray) -> float:
+    """RMS of the frames within 20 dB of the loudest, in dBFS (the speech, not the pauses)."""
+    power = _frame_power(audio)
+    loud = power[power >= power.max() * 0.01]
+    return float(10 * np.log10(np.mean(loud) + 1e-20))
+
+
+def loud_seconds(audio: np.ndarray) -> float:
+    """From the first to the last 10 ms frame within 25 dB of the loudest: how long the word is."""
+    power = _frame_power(audio)
+    loud = np.nonzero(power >= power.max() * 10 ** (-25 / 10))[0]
+    return (int(loud[-1]) - int(loud[0]) + 1) * FRAME / RATE if loud.size else 0.0
+
+
+def room_level_dbfs(audio: np.ndarray) -> float:
+    """The quiet part's level (10th percentile of 10 ms frames), in dBFS."""
+    return float(10 * np.log10(np.percentile(_frame_power(audio), 10) + 1e-20))
+
+
+def _with_room(audio: np.ndarray, seconds: float, rng: np.random.Generator) -> np.ndarray:
+    """The take with ``seconds`` of room sound on both sides, at the take's own quietest level, and
+    a microphone's noise floor throughout (digital silence, as in a file, is never what a microphone hears)."""
+    floor = 10 ** (-65 / 20) * 32768
+    x = audio.astype(np.float64) + rng.standard_normal(audio.size) * floor
+    frames = x[: x.size - x.size % FRAME].reshape(-1, FRAME)
+    room = max(float(np.sqrt(np.min(np.mean(frames * frames, axis=1)))) if frames.size else 0.0, floor)
+    pad = int(seconds * RATE)
+    x = np.concatenate([rng.standard_normal(pad) * room, x, rng.standard_normal(pad) * room])
+    return np.clip(np.round(x), -32768, 32767).astype(np.int16)
+
+
+def take_segment(audio: np.ndarray, stream: SegmentStream | None = None,
+                 phase_s: float = 0.0) -> tuple[np.ndarray, float, float] | None:
+    """The pooled embeddings of the take's main segment (the one with the most speech), its
+    speech seconds and the seconds of speech heard outside it; None when nothing was heard.
+    ``phase_s`` shifts the take against the 80 ms embedding grid."""
+    rng = np.random.default_rng(len(audio))
+    padded = _with_room(audio, 0.8, rng)
+    if phase_s:
+        padded = np.concatenate([padded[: int(phase_s * RATE)], padded])
+    stream = stream or SegmentStream()
+    segments = []
+    for start in range(0, padded.size, CHUNK_SAMPLES):
+        segments += stream.accept(padded[start : start + CHUNK_SAMPLES])
+    segments += stream.flush()
+    finals = [s for s in segments if s.final]
+    if not finals:
+        return None
+    main = max(finals, key=lambda s: s.speech_s)
+    window = stream.window(main)
+    if window.shape[0] == 0:
+        return None
+    other = sum(s.speech_s for s in finals if s is not main)
+    return pool(window), main.speech_s, other
+
+
+class TakeJudge:
+    """Checks takes: level, clipping, length, and whether they sounded like another command."""
+
+    def __init__(self, model: CommandModel | None, settings: TakeSettings | None = None, stream_factory=SegmentStream):
+        self.model = model
+        self.settings = settings or TakeSettings()
+        self._stream_factory = stream_factory
+
+    def judge(self, audio: np.ndarray, label: str, profile: VoiceProfile | None = None) -> TakeVerdict:
+        s = self.settings
+        audio = np.asarray(audio, np.int16).reshape(-1)
+        if audio.size < FRAME:
+            return TakeVerdict(None, "I heard nothing. Please say it again")
+        level = loud_level_dbfs(audio)
+        if np.mean(np.abs(audio.astype(np.int32)) >= 32000) > s.clip_fraction:
+            return TakeVerdict(None, "That was too loud and got distorted. Please say it a little softer, "
+                                     "or move back from the microphone")
+        if level - room_level_dbfs(audio) < s.min_speech_over_room_db:
+            return TakeVerdict(None, "I heard nothing. Please say it again")
+        if level < s.min_level_dbfs:
+            return TakeVerdict(None, f"That was too quiet ({level:.0f} dB). Please speak up or move closer")
+        more = "I heard more than the command. Please say only the command"
+        if loud_seconds(audio) > s.max_speech_s:  # long talk makes no segment at all: say why
+            return TakeVerdict(None, more)
+        found = take_segment(audio, self._stream_factory())
+        if found is None:
+            return TakeVerdict(None, "I heard nothing. Please say it again")
+        vector, speech_s, other_s = found
+        if loud_seconds(audio) < s.min_speech_s:
+            return TakeVerdict(None, "That was too short. Please say the whole command")
+        if speech_s > s.max_speech_s or other_s > 0.3:
+            return TakeVerdict(None, more)
+        heard = self.sounded_like(vector, label, profile)
+        shifted = [found[0] for ph in PHASES_S[1:] if (found := take_segment(audio, self._stream_factory(), ph))]
+        take = Take(np.stack([vector, *shifted]), round(speech_s, 3), round(level, 1))
+        if heard:
+            return TakeVerdict(take, "sounded like another command", heard)
+        return TakeVerdict(take)
+
+    def sounded_like(self, vector: np.ndarray, label: str, profile: VoiceProfile | None) -> str:
+        """The other command this take is confidently heard as (with the person's takes so far), or ""."""
+        if self.model is None or label not in self.model.labels:
+            return ""
+        p = self.model.probabilities_pooled(vector[None, :])[0]
+        if profile is not None and profile.takes:
+            p = profile.for_model(self.model).adjust(vector, p)
+        best = int(np.argmax(p))
+        other = self.model.labels[best]
+        if other in (label, NONE_LABEL):
+            return ""
+        if p[best] >= self.settings.sounded_like_p and p[self.model.labels.index(label)] < self.settings.prompted_p:
+            return other
+        return ""

@@ -1,0 +1,325 @@
+"""What a voice profile buys: each held-out voice enrolls, then is heard with and without its profile.
+
+Enrollment: three clean takes of every core command (the prompted phrase at
+slightly different tempos, as a person never says a word twice alike).  Test:
+*other* utterances of the same voice — every other phrasing of the core
+commands, and the prompted phrase again at a clearly different tempo — in
+every noise condition, plus held-out sentences for false commands.  The
+embeddings of each test stream are computed once and replayed, so "with" and
+"without" hear exactly the same segments.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import random
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from voice_coach.enrollment.phrases import CORE_PHRASES, Prompt, core_prompts
+from voice_coach.enrollment.takes import PHASES_S, TakeJudge
+from voice_coach.evaluation import corpus
+from voice_coach.evaluation.corpus import Condition
+from voice_coach.evaluation.scoring import Outcome, rate, score_trials
+from voice_coach.evaluation.synth import Voice, synthesize
+from voice_coach.grammar import Grammar
+from voice_coach.intents import Command
+from voice_coach.recognition.neural.features import EMBEDDING_SIZE, EmbeddingStream, load_frontend
+from voice_coach.recognition.neural.model import CommandModel, label_of
+from voice_coach.recognition.neural.profile import ProfileSettings, VoiceProfile
+from voice_coach.recognition.neural.recognizer import NeuralRecognizer, SegmentStream
+from voice_coach.routines.loader import load_library
+
+ENROLL_TEMPOS = (0.96, 1.0, 1.04)
+TEST_TEMPOS = (0.88, 1.12)
+CHUNK = 480  # 30 ms, like the recognition evaluation
+CACHE_VERSION = 2  # bump when the embedding front end changes (v2: primed with a second of quiet room)
+
+
+def grammar() -> Grammar:
+    return Grammar.build(load_library().all())
+
+
+def as_int16(speech: np.ndarray) -> np.ndarray:
+    return np.clip(np.round(corpus.normalized(speech) * 32767), -32768, 32767).astype(np.int16)
+
+
+def enroll_voice(voice: Voice, cache: Path | None) -> VoiceProfile:
+    """The profile a voice gets from three clean takes per core command."""
+    judge = TakeJudge(None)
+    profile = VoiceProfile(voice.label, (), np.zeros((0, 0), np.float32))
+    for prompt in core_prompts(grammar()):
+        for tempo in ENROLL_TEMPOS:
+            audio = as_int16(synthesize(prompt.text, dataclasses.replace(voice, tempo=tempo), cache))
+            verdict = judge.judge(audio, prompt.label)
+            if verdict.take is not None:
+                profile = profile.with_take(prompt.label, verdict.take.vectors, prompt.text)
+    return profile
+
+
+def test_parts(g: Grammar, prompts: list[Prompt], voice_index: int, sentences: int,
+               seed: str, split: str = "held-out") -> list[tuple[float, list[tuple[str, Command | None]]]]:
+    """(tempo, items) per test stream: every other phrasing of the core commands with a rotating
+    share of the held-out sentences at the enrolled tempo, then the prompted phrases again at a
+    clearly different tempo (slower for every other voice, faster for the rest)."""
+    labels = {p.label for p in prompts}
+    prompted = {p.text for p in prompts}
+    others: list[tuple[str, Command | None]] = [
+        (text, command) for text, command in sorted(g.utterances(), key=lambda tc: tc[0])
+        if label_of(command) in labels and text not in prompted]
+    pool = list(corpus.sentences_for(split))
+    start = (voice_index * sentences) % len(pool)
+    others += [(s, None) for s in (pool + pool)[start : start + sentences]]
+    again: list[tuple[str, Command | None]] = [(p.text, g.parse(p.text)) for p in prompts]
+    for k, items in enumerate((others, again)):
+        random.Random(f"{seed}/{voice_index}/{k}").shuffle(items)
+    return [(1.0, others), (TEST_TEMPOS[voice_index % 2], again)]
+
+
+class _Recording:
+    """The real embedding front end, remembering what each call returned."""
+
+    def __init__(self) -> None:
+        self.inner = load_frontend()
+        self.inner.new_audio_samples = 0  # as EmbeddingStream does: no 8 s warm-up of zeros
+        self.outputs: list[list] = []
+
+    def process_streaming(self, data: bytes):
+        out = [np.asarray(e, np.float32).reshape(-1)[:EMBEDDING_SIZE] for e in self.inner.process_streaming(data)]
+        self.outputs.append(out)
+        return out
+
+
+class _Replay:
+    """Gives back a recording's outputs call by call (the same chunks arrive in the same order)."""
+
+    def __init__(self, outputs: list[list]) -> None:
+        self._outputs = iter(outputs)
+
+    def process_streaming(self, data: bytes):
+        return next(self._outputs)
+
+
+def _save_outputs(path: Path, outputs: list[list]) -> None:
+    counts = np.array([len(o) for o in outputs], np.int8)
+    rows = [e for o in outputs for e in o]
+    vectors = np.stack(rows) if rows else np.zeros((0, EMBEDDING_SIZE), np.float32)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez_compressed(tmp, counts=counts, vectors=vectors)
+    tmp.replace(path)
+
+
+def _load_outputs(path: Path) -> list[list] | None:
+    if not path.exists():
+        return None
+    with np.load(path) as data:
+        counts, vectors = data["counts"], data["vectors"]
+    ends = np.cumsum(counts)
+    return [list(vectors[e - c : e]) for c, e in zip(counts, ends)]
+
+
+def stable_seed(*parts: object) -> int:
+    """A seed that is the same in every process (``hash()`` of strings is not)."""
+    return int(hashlib.sha256(repr(parts).encode()).hexdigest()[:8], 16)
+
+
+@dataclass(frozen=True)
+class StreamJob:
+    voice: Voice
+    voice_index: int
+    condition: Condition
+    sentences: int
+    cache: str
+    model_path: str
+    profile_vectors: np.ndarray
+    profile_labels: tuple[str, ...]
+    profile_take_ids: tuple[int, ...]
+    settings: ProfileSettings
+    split: str = "held-out"
+
+
+@dataclass
+class StreamOutcome:
+    voice: str
+    condition: Condition
+    before: list[Outcome]
+    after: list[Outcome]
+
+
+def _hear(g: Grammar, model: CommandModel, audio: np.ndarray, frontend, profile: VoiceProfile | None,
+          settings: ProfileSettings):
+    recognizer = NeuralRecognizer(g, model)
+    if profile is not None:
+        recognizer.profile = profile.for_model(model, settings)
+    recognizer.stream = SegmentStream(embeddings=EmbeddingStream(frontend=frontend))
+    heard = []
+    for start in range(0, audio.size, CHUNK):
+        heard += recognizer.accept(audio[start : start + CHUNK])
+    return heard + recognizer.flush()
+
+
+def run_stream(job: StreamJob) -> StreamOutcome:
+    g = grammar()
+    model = CommandModel.load(Path(job.model_path) if job.model_path else None)
+    profile = VoiceProfile(job.voice.label, job.profile_labels, job.profile_vectors, take_ids=job.profile_take_ids)
+    before: list[Outcome] = []
+    after: list[Outcome] = []
+    for k, (tempo, items) in enumerate(test_parts(g, core_prompts(g), job.voice_index, job.sentences, "enrollment",
+                                                      job.split)):
+        seed = stable_seed("enrollment", job.voice.label, job.condition.label, k)
+        audio, trials = corpus.build_stream(items, dataclasses.replace(job.voice, tempo=tempo), job.condition,
+                                            job.split, seed, Path(job.cache))
+        # The embeddings depend only on the audio, not on the model: computed once per stream and kept,
+        # so a retrained model (or other profile settings) is measured again in seconds.
+        key = hashlib.sha256(audio.tobytes() + bytes([CACHE_VERSION])).hexdigest()[:24]
+        saved = Path(job.cache) / "enrollment-embeddings" / f"{key}.npz"
+        outputs = _load_outputs(saved)
+        if outputs is None:
+            recording = _Recording()
+            before += score_trials(trials, _hear(g, model, audio, recording, None, job.settings))[0]
+            outputs = recording.outputs
+            _save_outputs(saved, outputs)
+        else:
+            before += score_trials(trials, _hear(g, model, audio, _Replay(outputs), None, job.settings))[0]
+        after += score_trials(trials, _hear(g, model, audio, _Replay(outputs), profile, job.settings))[0]
+    return StreamOutcome(job.voice.label, job.condition, before, after)
+
+
+def _enroll_job(args: tuple[Voice, str]) -> VoiceProfile:
+    """enroll_voice, kept on disk (pooled takes do not depend on the model)."""
+    voice, cache = args[0], Path(args[1])
+    path = cache / "enrollment-profiles" / f"{stable_seed(voice.label, ENROLL_TEMPOS, CORE_PHRASES, PHASES_S, CACHE_VERSION)}.npz"
+    if path.exists():
+        with np.load(path) as data:
+            return VoiceProfile(voice.label, tuple(str(x) for x in data["labels"]), data["vectors"],
+                                take_ids=tuple(int(i) for i in data["take_ids"]))
+    profile = enroll_voice(voice, cache)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(path, labels=np.array(profile.labels), vectors=profile.vectors, take_ids=np.array(profile.take_ids))
+    return profile
+
+
+def evaluate(voices: tuple[Voice, ...], conditions: tuple[Condition, ...], cache: Path, model_path: str = "",
+             sentences: int = 30, jobs: int = 1, settings: ProfileSettings | None = None,
+             split: str = "held-out") -> tuple[list[StreamOutcome], float]:
+    """Every (voice, condition) with and without the voice's profile; also returns the slowest
+    time one profile took to bind to the model (the on-device adaptation), in seconds."""
+    settings = settings or ProfileSettings()
+    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+        profiles = list(pool.map(_enroll_job, [(v, str(cache)) for v in voices]))
+        model = CommandModel.load(Path(model_path) if model_path else None)
+        adapt_s = 0.0
+        for profile in profiles:
+            started = time.process_time()
+            profile.for_model(model, settings)
+            adapt_s = max(adapt_s, time.process_time() - started)
+        stream_jobs = [StreamJob(v, k, c, sentences, str(cache), model_path, p.vectors, p.labels, p.take_ids,
+                                 settings, split)
+                       for k, (v, p) in enumerate(zip(voices, profiles)) for c in conditions]
+        return list(pool.map(run_stream, stream_jobs)), adapt_s
+
+
+def _cell(outcomes: list[Outcome], commands: bool) -> float | None:
+    chosen = [o for o in outcomes if o.is_command == commands]
+    r = rate(chosen)
+    return None if r is None else (r if commands else 1.0 - r)
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.1f} %"
+
+
+def table(results: list[StreamOutcome]) -> str:
+    """Per voice: commands right (clean, 10 dB, 5 dB) and false commands, without → with the profile."""
+    lines = ["| voice | clean | 10 dB | 5 dB | false commands |", "|---|---|---|---|---|"]
+    voices = sorted({r.voice for r in results})
+
+    def row(name: str, rs: list[StreamOutcome]) -> str:
+        cells = []
+        for level in ("clean", "10 dB", "5 dB"):
+            at = [r for r in rs if r.condition.level == level]
+            b = _cell([o for r in at for o in r.before], True)
+            a = _cell([o for r in at for o in r.after], True)
+            cells.append(f"{_pct(b)} → {_pct(a)}" if at else "–")
+        b = _cell([o for r in rs for o in r.before], False)
+        a = _cell([o for r in rs for o in r.after], False)
+        n = sum(1 for r in rs for o in r.before if not o.is_command)
+        cells.append(f"{_pct(b)} → {_pct(a)} (of {n})")
+        return f"| {name} | " + " | ".join(cells) + " |"
+
+    for voice in voices:
+        lines.append(row(voice, [r for r in results if r.voice == voice]))
+    lines.append(row("**all**", results))
+    return "\n".join(lines)
+
+
+def errors(results: list[StreamOutcome], limit: int) -> list[str]:
+    """Trials the profile got wrong (commands missed, sentences that raised a command)."""
+    out = []
+    for r in results:
+        for before, after in zip(r.before, r.after):
+            if not after.correct:
+                out.append(f"{r.voice:28s} {r.condition.label:13s} {'CMD' if after.is_command else 'SEN'} "
+                           f"{after.text!r}: without {list(before.heard)} with {list(after.heard)}")
+    return out[:limit]
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+BEGIN, END = "<!-- enrollment-results:begin -->", "<!-- enrollment-results:end -->"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``scripts/eval_recognition.py --enrollment [--quick] …``: print (and optionally write) the table."""
+    import argparse
+    import os
+
+    parser = argparse.ArgumentParser(prog="eval_recognition.py --enrollment", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="2 voices, clean and babble 10 dB, fewer sentences")
+    parser.add_argument("--model", default="", help="command model file (default: the shipped one)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--sentences", type=int, default=25, help="held-out sentences per voice and condition")
+    parser.add_argument("--cache", default=os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")),
+                                                        "voice-coach-eval"))
+    parser.add_argument("--voices", type=int, default=0, help="only every k-th held-out voice so that N remain")
+    parser.add_argument("--conditions", help="comma-separated condition labels, e.g. clean,babble@10dB")
+    parser.add_argument("--show-errors", type=int, default=0, help="print up to N trials wrong with the profile")
+    parser.add_argument("--write-readme", action="store_true", help="put the table into README.md")
+    argv = list(argv or [])
+    args = parser.parse_args(argv)
+    shown = " ".join(filter(None, ("--quick" if args.quick else "", f"--voices {args.voices}" if args.voices else "",
+                                   f"--conditions {args.conditions}" if args.conditions else "",
+                                   f"--sentences {args.sentences}")))
+    voices = corpus.HELD_OUT_VOICES[:1] + corpus.HELD_OUT_VOICES[4:5] if args.quick else corpus.HELD_OUT_VOICES
+    if args.voices:
+        voices = voices[:: max(1, len(voices) // args.voices)][: args.voices]
+    conditions = (Condition(), Condition("babble", 10)) if args.quick else corpus.CONDITIONS
+    if args.conditions:
+        wanted = {c.strip() for c in args.conditions.split(",")}
+        conditions = tuple(c for c in corpus.CONDITIONS if c.label in wanted)
+    started = time.monotonic()
+    results, adapt_s = evaluate(voices, conditions, Path(args.cache), args.model,
+                                sentences=10 if args.quick else args.sentences, jobs=args.jobs)
+    model = CommandModel.load(Path(args.model) if args.model else None)
+    text = table(results)
+    scope = "quick" if args.quick else "partial" if (args.voices or args.conditions) else "full"
+    note = (f"_{scope} run, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+            f"`scripts/eval_recognition.py --enrollment {shown}`, {len(voices)} held-out voices, "
+            f"neural engine, model "
+            f"{(args.model and Path(args.model).name) or 'shipped'} (validation {float(model.meta.get('validation_score', 0)):.3f}); "
+            f"without → with the voice's profile; adapting took at most {adapt_s:.2f} s CPU here_")
+    print(note + "\n\n" + text)
+    print(f"# {len(results)} streams in {time.monotonic() - started:.0f} s", flush=True)
+    for line in errors(results, args.show_errors):
+        print(line)
+    if args.write_readme:
+        body = README.read_text()
+        if BEGIN in body and END in body:
+            body = body[: body.index(BEGIN)] + f"{BEGIN}\n{note}\n\n{text}\n{END}" + body[body.index(END) + len(END):]
+            README.write_text(body)
+    return 0
