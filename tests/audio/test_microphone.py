@@ -65,7 +65,7 @@ def test_callback_only_enqueues_and_counts_overflows():
         # conversion work happens in read(), on the reader's thread, never in the audio callback.
         rate, raw = mic._queue.queue[0]
         assert rate == 48000 and raw.shape == (240, 2)
-        assert mic.read(timeout=0.5) is not None
+        assert mic.read(timeout=PATIENCE_S) is not None
     finally:
         mic.stop()
 
