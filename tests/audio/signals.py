@@ -61,10 +61,13 @@ def without_silence(x: np.ndarray, quiet: int = 2, min_run: int = 16) -> np.ndar
     return x[keep]
 
 
-def audible_match(reference: np.ndarray, recorded: np.ndarray, rate: int = 16000, slack: float = 0.06) -> float:
+def audible_match(reference: np.ndarray, recorded: np.ndarray, rate: int = 16000, slack: float = 0.15,
+                  cut_tail: float = 0.2) -> float:
     """Correlation of the 10 ms loudness contours of the sound left after ``without_silence``.
 
-    Best over a shift of up to three frames; 0 unless about as much was heard (within ``slack``).
+    Best over a shift of up to three frames; 0 unless about as much was heard: no more than
+    ``slack`` extra, no less than all but ``cut_tail`` (on a loaded machine the sound server may
+    not have played a clip's last buffer yet when its stream closes).
     """
     n = rate // 100
 
@@ -73,7 +76,7 @@ def audible_match(reference: np.ndarray, recorded: np.ndarray, rate: int = 16000
         return np.sqrt((x[: len(x) // n * n].reshape(-1, n) ** 2).mean(axis=1))
 
     a, b = contour(reference), contour(recorded)
-    if len(a) < 10 or abs(len(a) - len(b)) > slack * len(a):
+    if len(a) < 10 or not (1 - cut_tail) * len(a) <= len(b) <= (1 + slack) * len(a):
         return 0.0
     best = -1.0
     for shift in range(-3, 4):
