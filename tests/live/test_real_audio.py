@@ -206,6 +206,7 @@ def _scenario(audio_stack, tmp_path):
     assert score > 0.5, score
     sounds = _loud_runs(spk_env)
     with_chime = next(i for i, (a, b) in enumerate(sounds) if a <= chime_t + 0.05 <= b)
+    assert with_chime > 0, "no speech before the chime"
     silence = sounds[with_chime][0] - sounds[with_chime - 1][1]
     assert 2.8 <= silence <= 5.0, (chime_t, sounds[with_chime - 1:with_chime + 1])
     # the session went through every step, driven only by what the microphone heard
