@@ -101,11 +101,18 @@ class AudioStack:
                                      "--channels=1", "--format=s16le", "--raw"],
                                     stdout=sink, stderr=subprocess.DEVNULL, env=self._child_env())
             rec = Recording(path, time.monotonic())
-            time.sleep(lead_s)  # parec needs a moment before it captures anything
+            # parec needs a moment before it captures anything: wait until it wrote audio (the
+            # monitor of a null sink delivers silence all along), and at least ``lead_s``.
+            _wait_for_bytes(path, 1, proc)
+            time.sleep(max(0.0, rec.started_at + lead_s - time.monotonic()))
             try:
                 yield rec
             finally:
-                time.sleep(0.3)  # let the sink's buffers drain into the file
+                # Let the sink's buffers drain into the file: wait until it holds audio up to
+                # 0.3 s after now.  Its first sample came after started_at, so this many samples
+                # are enough however late parec started or how far its writes lag behind.
+                wanted_s = time.monotonic() + 0.3 - rec.started_at
+                _wait_for_bytes(path, int(wanted_s * RATE_HZ) * 2, proc)
                 proc.send_signal(signal.SIGINT)
                 try:
                     proc.wait(timeout=5)
@@ -121,7 +128,14 @@ class AudioStack:
         sd._initialize()
 
 
-def _wait_ready(env: dict[str, str], proc: subprocess.Popen, timeout: float = 10.0) -> str | None:
+def _wait_for_bytes(path: Path, size: int, proc: subprocess.Popen, timeout: float = 30.0) -> None:
+    """Until ``path`` holds ``size`` bytes (or the recorder died, or a loaded machine took ``timeout`` s)."""
+    deadline = time.monotonic() + timeout
+    while path.stat().st_size < size and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def _wait_ready(env: dict[str, str], proc: subprocess.Popen, timeout: float = 60.0) -> str | None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:

@@ -3,6 +3,12 @@
 import os
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# A busy CI machine makes examples slow, which must not fail a test: no per-example deadline and
+# no "too slow" health check (each test's own @settings still sets how many examples it runs).
+settings.register_profile("loaded-machine", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("loaded-machine")
 
 # The session-scoped `audio_stack` fixture (private PulseAudio server); see tests/audio_stack.py.
 pytest_plugins = ["audio_stack"]

@@ -42,7 +42,7 @@ def guarded_env(tmp_path):
 
 def coach(env, *args, stdin=""):
     return subprocess.run([sys.executable, "-m", "voice_coach", *args], cwd=ROOT, env=env, input=stdin,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=600)
 
 
 def test_guard_itself_catches_a_socket(guarded_env, tmp_path):

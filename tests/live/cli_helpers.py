@@ -11,6 +11,8 @@ import threading
 import time
 from pathlib import Path
 
+from tests.waiting import PATIENCE_S
+
 ROOT = Path(__file__).resolve().parents[2]
 QUICK_ROUTINES = Path(__file__).parent / "data"
 _SPEECH = re.compile(r"speech (-?\d+) (started|ended)")
@@ -34,8 +36,10 @@ class CoachProcess:
         self.lines: "queue.Queue[tuple[float, str]]" = queue.Queue()
         self.seen: list[tuple[float, str]] = []
         self.log: list[tuple[float, str]] = []  # stderr lines (``-v`` logs what was heard and said)
-        threading.Thread(target=self._read, daemon=True).start()
-        threading.Thread(target=self._read_log, daemon=True).start()
+        self._readers = [threading.Thread(target=self._read, daemon=True),
+                         threading.Thread(target=self._read_log, daemon=True)]
+        for reader in self._readers:
+            reader.start()
 
     def _read(self) -> None:
         for line in self.proc.stdout:
@@ -45,7 +49,7 @@ class CoachProcess:
         for line in self.proc.stderr:
             self.log.append((time.monotonic(), line.rstrip("\n")))
 
-    def wait_until_silent(self, timeout: float = 30.0, settle_s: float = 0.4) -> None:
+    def wait_until_silent(self, timeout: float = PATIENCE_S, settle_s: float = 0.4) -> None:
         """Wait until every utterance the coach started has ended (needs ``-v``) and nothing new came."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -65,7 +69,7 @@ class CoachProcess:
         self.proc.stdin.write(text + "\n")
         self.proc.stdin.flush()
 
-    def wait_for(self, fragment: str, timeout: float = 15.0, kill: bool = True) -> float:
+    def wait_for(self, fragment: str, timeout: float = PATIENCE_S, kill: bool = True) -> float:
         """Arrival time of the first not-yet-seen line containing ``fragment`` (else kill, fail)."""
         deadline = time.monotonic() + timeout
         while True:
@@ -84,13 +88,14 @@ class CoachProcess:
             if fragment in line:
                 return t
 
-    def finish(self, timeout: float = 15.0) -> tuple[int, str]:
+    def finish(self, timeout: float = PATIENCE_S) -> tuple[int, str]:
         try:
             self.proc.stdin.close()
         except OSError:
             pass
         rc = self.proc.wait(timeout)
-        time.sleep(0.1)  # let the reader threads take the last lines
+        for reader in self._readers:  # they end at the pipes' end: then every line is taken
+            reader.join(timeout)
         while not self.lines.empty():
             self.seen.append(self.lines.get())
         return rc, "\n".join(l for _, l in self.log)

@@ -35,7 +35,7 @@ def test_demo_writes_a_wav_with_speech_chimes_and_a_barge_in(tmp_path):
     out = tmp_path / "demo.wav"
     done = subprocess.run([sys.executable, "-m", "voice_coach", "demo", "--out", str(out), "--speed", str(SPEED),
                            "--engine", "sphinx"], cwd=ROOT, env=no_sound_env(), capture_output=True, text=True,
-                          timeout=120)
+                          timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert "routine completed" in lines[-1]

@@ -19,6 +19,7 @@ from voice_coach.live.speaker_link import SpeakerLink
 from voice_coach.session.messages import Tick
 
 from tests.live.fakes import CueEngine
+from tests.waiting import wait_until
 
 
 class CountingRecognizer:
@@ -44,7 +45,7 @@ class CountingRecognizer:
 
 def test_mic_loss_and_recovery_leave_timers_alone():
     clock = MonotonicClock()
-    engine = CueEngine(cues=[(1.5, "Halfway."), (3.0, "Time is up.")])
+    engine = CueEngine(cues=[(2.0, "Halfway."), (4.0, "Time is up.")])
     loop = LiveLoop(engine, None, clock)
     link = SpeakerLink(loop.post, clock.now)
     speaker = RecordingSpeaker(on_started=link.on_started, on_finished=link.on_finished)
@@ -52,26 +53,46 @@ def test_mic_loss_and_recovery_leave_timers_alone():
     backend = FlakyCaptureBackend(rate=48000)  # a USB mic that only offers 48 kHz: resampled to 16 kHz
     recognizer = CountingRecognizer()
     watch = MicWatch(loop.post)
-    mic = SoundDeviceMicrophone("", on_status=watch, backend=backend, retry_s=1.0, watchdog_s=0.5)
+    mic = SoundDeviceMicrophone("", on_status=watch, backend=backend, retry_s=1.0)
     listener = CommandListener(mic, recognizer, loop.post, clock.now)
     watch.listener = listener
 
     t0 = clock.now()
     mic.start()
     listener.start()
+    moments, failures = {}, []
+
+    def has_said(text):
+        return any(r.text == text for r in speaker.said)
 
     def script():
-        time.sleep(0.4)
+        try:
+            steps()
+        except AssertionError as failure:
+            failures.append(failure)
+        finally:
+            loop.post(InputClosed("test over"))
+
+    def steps():
+        # Each step waits for what it needs, not for a time: a loaded machine only makes it slower.
+        wait_until(lambda: recognizer.blocks, what="audio to reach the recognizer")
+        moments["unplugged"] = clock.now() - t0
         backend.unplug()
-        time.sleep(1.0)
+        wait_until(lambda: has_said(MIC_LOST_NOTICE) and has_said("Halfway."),
+                   what="the loss notice and a cue while lost")
+        moments["replugged"] = clock.now() - t0
         backend.replug()
-        time.sleep(3.2 - (clock.now() - t0))
-        loop.post(InputClosed("test over"))
+        wait_until(lambda: has_said(MIC_BACK_NOTICE) and has_said("Time is up."),
+                   what="the recovery notice and the last cue")
+        back_at = next(r.at for r in speaker.said if r.text == MIC_BACK_NOTICE)
+        wait_until(lambda: sum(n for t, n in recognizer.blocks if t > back_at) > 0.3 * 16000,
+                   what="audio after the recovery")
 
     threading.Thread(target=script, daemon=True).start()
     loop.run()
     listener.stop()
     mic.stop()
+    assert not failures, failures[0]
 
     said = [(r.at - t0, r.text) for r in speaker.said]
     texts = [t for _, t in said]
@@ -79,17 +100,20 @@ def test_mic_loss_and_recovery_leave_timers_alone():
     assert texts.index(MIC_LOST_NOTICE) < texts.index(MIC_BACK_NOTICE)
     lost_at = next(t for t, x in said if x == MIC_LOST_NOTICE)
     back_at = next(t for t, x in said if x == MIC_BACK_NOTICE)
-    assert 0.4 < lost_at < 1.2
-    assert 1.4 < back_at < 2.8  # first retry after the replug (retries every second)
-    # the timer cues kept their times through the outage
-    for cue, due in (("Halfway.", 1.5), ("Time is up.", 3.0)):
-        at = next(t for t, x in said if x == cue)
-        assert abs(at - due) < 0.05, (cue, at)
+    assert moments["unplugged"] < lost_at
+    assert moments["replugged"] < back_at  # the first retry after the replug (retries every second)
+    # the timer cues kept their times through the outage: one tick per deadline, never early, and the
+    # "Halfway." cue fell inside the outage (how late a loaded machine lets a cue be: bench_cue_timing.py)
+    halfway_at = next(t for t, x in said if x == "Halfway.")
+    assert moments["unplugged"] < halfway_at < moments["replugged"]
+    for cue, due in (("Halfway.", 2.0), ("Time is up.", 4.0)):
+        assert next(t for t, x in said if x == cue) >= due, cue
     ticks = [t - t0 for t, e in engine.received if isinstance(e, Tick)]
-    assert [round(t, 1) for t in ticks] == [1.5, 3.0]
+    assert len(ticks) == 2 and ticks[0] >= 2.0 and ticks[1] >= 4.0
     # listening resumed: 16 kHz audio reached the recognizer again after the replug, after a reset
-    after = [n for t, n in recognizer.blocks if t - t0 > back_at + 0.1]
-    assert sum(after) > 0.3 * 16000
-    assert recognizer.resets and recognizer.resets[0] - t0 > 1.3
-    rate = sum(n for t, n in recognizer.blocks if t - t0 < 0.35) / 0.35
-    assert 12000 < rate < 20000  # resampled from 48 kHz to about 16 kHz
+    assert recognizer.resets and recognizer.resets[0] - t0 > moments["replugged"]
+    assert sum(n for t, n in recognizer.blocks if t - t0 > back_at) > 0.3 * 16000
+    # resampled from 48 kHz to 16 kHz: a 20 ms device block (960 frames) reaches the recognizer as 320
+    # samples, and never more than a third of the frames the device sent
+    sizes = sorted(n for _, n in recognizer.blocks)
+    assert sizes[len(sizes) // 2] == 320 and sum(sizes) <= backend.frames_sent / 3 + 1

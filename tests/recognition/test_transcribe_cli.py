@@ -101,7 +101,7 @@ def test_sphinx_engine_reports_its_name(capsys, wavs):
 
 def test_real_command_line(model, wavs):
     done = subprocess.run([sys.executable, "-m", "voice_coach", "transcribe", "--model", str(model), "--json",
-                           str(wavs["stop"]), str(wavs["text"])], capture_output=True, text=True, timeout=60)
+                           str(wavs["stop"]), str(wavs["text"])], capture_output=True, text=True, timeout=300)
     assert done.returncode == 1
     assert json.loads(done.stdout)["commands"][0]["intent"] == "stop"
     assert len(done.stderr.strip().splitlines()) == 1 and str(wavs["text"]) in done.stderr

@@ -229,6 +229,6 @@ def test_script_wrapper_runs_the_same_command(server, tmp_path):
     url = server.serve("/m.zip", body)
     script = Path(__file__).resolve().parents[2] / "scripts" / "download-model"
     done = subprocess.run([str(script), "--dest", str(tmp_path / "models"), "--url", url,
-                           "--sha256", hashlib.sha256(body).hexdigest()], capture_output=True, text=True, timeout=60)
+                           "--sha256", hashlib.sha256(body).hexdigest()], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert model_problem(tmp_path / "models" / NAME) is None

@@ -96,6 +96,10 @@ class _FakeStream:
         self.active = True
         self._thread.start()
 
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
     def abort(self) -> None:
         self._halt.set()
 
@@ -131,6 +135,7 @@ class FlakyCaptureBackend:
         self.failed_opens = 0
         self.refreshes = 0
         self._phase = 0
+        self._streams: list[_FakeStream] = []
 
     def unplug(self) -> None:
         self.plugged = False
@@ -138,6 +143,16 @@ class FlakyCaptureBackend:
     def replug(self) -> None:
         self.plugged = True
         self.silent_stall = False
+
+    @property
+    def frames_sent(self) -> int:
+        """Device frames handed to stream callbacks so far, over all streams."""
+        return self._phase
+
+    @property
+    def streaming(self) -> bool:
+        """Whether a stream opened on this device can still call back (its thread runs)."""
+        return any(stream.running for stream in self._streams)
 
     def next_block(self, frames: int, channels: int) -> np.ndarray:
         t = (self._phase + np.arange(frames)) / self.rate
@@ -155,6 +170,7 @@ class FlakyCaptureBackend:
             self.failed_opens += 1
             raise OSError("device unavailable")
         stream = _FakeStream(self, fmt, on_block, on_finished)
+        self._streams = [s for s in self._streams if s.running] + [stream]  # forget finished ones
         stream.start()
         self.opens += 1
         return stream
