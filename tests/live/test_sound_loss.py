@@ -280,3 +280,39 @@ def test_microphone_source_disappears_and_comes_back(own_stack, tmp_path):
     heard = [(now, e.command.intent) for now, e, _, _ in coach.driver.steps if isinstance(e, CommandHeard)]
     assert {intent for _, intent in heard} <= {Intent.PAIN, Intent.PAUSE, Intent.RESUME}, heard
     assert not [now for now, _ in heard if any(g <= now < b for g, _, b, _ in outages)], heard
+
+
+def test_speaker_sink_disappears_during_a_sentence_and_comes_back(own_stack, tmp_path):
+    """The speaker goes for 3 s in the middle of the opening sentence: the sentence ends (no hang),
+    nothing the coach said is taken as a command, the session and its timer go on, and the coach
+    is heard on the speaker again once it is back."""
+    coach = Coach(own_stack, tmp_path)
+    speaker = coach.loop.speaker.speaker
+    try:
+        opening = wait_until("the opening sentence", lambda: next(
+            (s for s in speaker.spans() if s.utterance_id >= 0 and s.end is None), None))
+        gone = time.monotonic()
+        args = unload(own_stack, "module-null-sink", "sink_name=vspk")
+        assert next(s for s in speaker.spans() if s.utterance_id == opening.utterance_id).end is None, \
+            "the sentence ended before the speaker went: nothing was cut"
+        wait_until("the cut sentence to end", lambda: next(
+            s for s in speaker.spans() if s.utterance_id == opening.utterance_id).end)
+        time.sleep(max(0.0, gone + 3.0 - time.monotonic()))
+        pactl(own_stack, "load-module", "module-null-sink", *args.split())
+        back = time.monotonic()
+        started = coach.start_timer()
+        with own_stack.record_speaker(tmp_path / "after.raw") as rec:
+            asked = time.monotonic()
+            coach.type("how much time is left")
+            answer = wait_until("the answer to be spoken", lambda: next(
+                (s for s in speaker.spans() if s.start >= asked and "left" in s.text and s.end), None))
+        answered = answer.end
+    finally:
+        coach.close()
+    assert started > back
+    coach.assert_timer_kept_time(started, answered)
+    level = np.sqrt(np.mean(rec.samples().astype(np.float64) ** 2))
+    assert level > 300, f"the speaker stayed quiet after it came back (RMS {level:.0f})"
+    typed = {Intent.PAIN, Intent.TIME_LEFT}
+    heard = [e.command.intent for _, e, _, _ in coach.driver.steps if isinstance(e, CommandHeard)]
+    assert set(heard) <= typed, f"the coach took its own words as commands: {heard}"
