@@ -36,7 +36,7 @@ from voice_coach.live.loop import MIC_BACK_NOTICE, MIC_LOST_NOTICE, LiveLoop
 from voice_coach.routines.loader import load_library
 from voice_coach.session.messages import CommandHeard, StartTimer
 
-from tests.audio_stack import activated, start_audio_stack, stop_audio_stack
+from tests.audio_stack import activated, restart_audio_stack, start_audio_stack, stop_audio_stack
 
 pytestmark = [pytest.mark.audio, pytest.mark.slow]
 
@@ -138,11 +138,9 @@ class Coach:
         self._exits.callback(logger.setLevel, self._level)
         self.wavs = tmp_path / "wavs"
         self.wavs.mkdir()
-        # A real microphone always hears the room; the virtual one would be digitally silent.
-        room = tmp_path / "room.wav"
-        write_wav(room, np.random.default_rng(3).normal(0, 30, 300 * RATE).astype(np.int16), RATE)
-        noise = stack.play_into_mic(room, wait=False)
-        self._exits.callback(lambda: (noise.kill(), noise.wait()))
+        self.room = tmp_path / "room.wav"
+        write_wav(self.room, np.random.default_rng(3).normal(0, 30, 300 * RATE).astype(np.int16), RATE)
+        self.play_room()
         run_cli._wire_audio(self.loop, settings, library, self._exits)
         self.thread = threading.Thread(target=self.loop.run, name="coach-loop", daemon=True)
         self.thread.start()
@@ -154,6 +152,11 @@ class Coach:
         assert not self.thread.is_alive(), "the coach's loop did not end"
 
     # ---- what the test does to the coach -------------------------------------------------
+    def play_room(self) -> None:
+        """A real microphone always hears the room; the virtual one would be digitally silent."""
+        noise = self.stack.play_into_mic(self.room, wait=False)
+        self._exits.callback(lambda: (noise.kill(), noise.wait()))
+
     def type(self, text: str) -> None:
         """A typed command: the set-up before the loss is not what is tested, so it cannot be misheard."""
         self.loop.post(HeardCommand(self.grammar.parse(text), self.loop.clock.now(), text, typed=True))
@@ -316,3 +319,35 @@ def test_speaker_sink_disappears_during_a_sentence_and_comes_back(own_stack, tmp
     typed = {Intent.PAIN, Intent.TIME_LEFT}
     heard = [e.command.intent for _, e, _, _ in coach.driver.steps if isinstance(e, CommandHeard)]
     assert set(heard) <= typed, f"the coach took its own words as commands: {heard}"
+
+
+def test_sound_server_stops_during_a_sentence_and_restarts(own_stack, tmp_path):
+    """Microphone and speaker go at once (the sound server stops mid-sentence, and is back 3 s
+    later): the coach notices, its timer keeps engine time, and afterwards it hears and is heard."""
+    coach = Coach(own_stack, tmp_path)
+    speaker = coach.loop.speaker.speaker
+    try:
+        started = coach.start_timer()
+        wait_until("a sentence being spoken", lambda: any(s.end is None for s in speaker.spans()))
+        gone = time.monotonic()
+        stop_audio_stack(own_stack)
+        lost = wait_until("the coach to notice the microphone is gone", lambda: coach.log.first(MIC_LOST_NOTICE, gone))
+        time.sleep(max(0.0, gone + 3.0 - time.monotonic()))
+        restart_audio_stack(own_stack)
+        back = time.monotonic()
+        coach.play_room()
+        wait_until("the coach to say the microphone is back", lambda: coach.log.first(MIC_BACK_NOTICE, back))
+        paused = coach.say_until_heard(("pause", "hold on"), Intent.PAUSE, after=back, tries=16)
+        with own_stack.record_speaker(tmp_path / "after.raw") as rec:
+            asked = time.monotonic()
+            coach.type("how much time is left")
+            wait_until("the answer to be spoken", lambda: any(
+                s.start >= asked and "left" in s.text and s.end for s in speaker.spans()))
+    finally:
+        coach.close()
+    assert gone < lost < back
+    coach.assert_timer_kept_time(started, paused)
+    level = np.sqrt(np.mean(rec.samples().astype(np.float64) ** 2))
+    assert level > 300, f"the speaker stayed quiet after the server came back (RMS {level:.0f})"
+    print(f"server restart: lost noticed {lost - gone:.1f} s after the stop; 'pause' obeyed {paused - back:.1f} s "
+          "after the restart")
