@@ -21,8 +21,7 @@ only when ``pulseaudio`` cannot start.  The server is stopped by its PID.
 
 A test that needs its own server (e.g. to kill it as an "unplug") uses
 ``start_audio_stack(dir)`` + ``with activated(stack):`` + ``stop_audio_stack(stack)``;
-``activated`` restores the environment and PortAudio's device list afterwards;
-``restart_audio_stack(stack)`` brings a stopped server back on the same socket.
+``activated`` restores the environment and PortAudio's device list afterwards.
 ``scripts/pulse-virtual`` starts the same stack from a shell for manual tries.
 """
 
@@ -169,17 +168,6 @@ def stop_audio_stack(stack: AudioStack) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-
-
-def restart_audio_stack(stack: AudioStack) -> None:
-    """Start a stopped ``stack``'s server again on the same socket, like a sound server that
-    crashed and was restarted; ``stack.process`` becomes the new server."""
-    shutil.rmtree(stack.dir / "run", ignore_errors=True)
-    shutil.rmtree(stack.dir / "home", ignore_errors=True)
-    again, reason = start_audio_stack(stack.dir)
-    if again is None:
-        raise RuntimeError(f"PulseAudio did not start again: {reason}")
-    stack.process = again.process
 
 
 @contextlib.contextmanager
