@@ -55,6 +55,11 @@ pick_python() {
     exit 1
 }
 
+pip_install_package() {
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip &&
+        "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$1"
+}
+
 # ensure_venv [EXTRAS]: create .venv and install the package (with optional extras such as "test").
 # Re-installs only when pyproject.toml or the extras changed since the last run.
 ensure_venv() {
@@ -74,9 +79,10 @@ ensure_venv() {
     fi
     say "installing voice-coach into $VENV (a few minutes the first time)"
     local log="$VENV/pip-install.log"
-    # pip's build chatter goes to a log; it is shown only when the install fails.
-    if ! { "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip &&
-           "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$spec"; } >"$log" 2>&1; then
+    # pip's build chatter goes to a log; it is shown only when the install fails.  One more try
+    # after a pause: a dropped connection to the index (flaky Wi-Fi, a busy proxy) is common.
+    if ! pip_install_package "$spec" >"$log" 2>&1 &&
+       ! { say "the install failed; trying once more in 10 s"; sleep 10; pip_install_package "$spec" >>"$log" 2>&1; }; then
         tail -n 30 "$log" >&2
         say "installing the Python packages failed (full log: $log). Check the network to the package index and run again."
         exit 1

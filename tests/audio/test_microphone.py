@@ -207,3 +207,39 @@ def test_wav_microphone_hears_the_file_at_16k(tmp_path):
     assert dominant_hz(got, 16000) == pytest.approx(600, abs=3)
     with pytest.raises(AudioError):
         wav_microphone(tmp_path / "missing.wav")
+
+
+def test_stream_moved_to_a_speaker_monitor_counts_as_lost_until_back_on_a_microphone():
+    # PulseAudio/PipeWire do not fail a stream whose source vanished: they move it, often onto a
+    # speaker's monitor, and blocks keep coming.  The sound server's word decides.
+    backend = FlakyCaptureBackend()
+    log = StatusLog()
+    mic = SoundDeviceMicrophone(backend=backend, on_status=log, retry_s=0.1, watchdog_s=5.0)
+    mic.route_check_s = 0.1
+    mic.start()
+    try:
+        assert len(collect(mic, 0.2)) > 0
+        backend.on_monitor = True
+        log.wait_for(1, timeout=30)
+        assert log.items[0].kind == "lost"
+        opens = backend.opens
+        time.sleep(0.5)
+        assert backend.opens > opens and len(log.items) == 1  # reopened, but still on the monitor: still lost
+        backend.on_monitor = False
+        log.wait_for(2, timeout=30)
+        assert [s.kind for s in log.items] == ["lost", "recovered"] and mic.connected
+    finally:
+        mic.stop()
+
+
+def test_a_microphone_opened_on_a_monitor_on_purpose_is_not_lost():
+    backend = FlakyCaptureBackend()
+    backend.on_monitor = True  # e.g. recording a loopback: the user chose it
+    log = StatusLog()
+    mic = SoundDeviceMicrophone(backend=backend, on_status=log, retry_s=0.1)
+    mic.route_check_s = 0.05
+    mic.start()
+    try:
+        assert len(collect(mic, 0.5)) > 0 and log.items == []
+    finally:
+        mic.stop()

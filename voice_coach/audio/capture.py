@@ -13,6 +13,7 @@ from typing import Callable, Protocol
 import numpy as np
 
 from voice_coach.audio import devices
+from voice_coach.audio.pulse_route import PulseRoute
 from voice_coach.errors import AudioError
 
 # 16 kHz first (no resampling), then the device's own rate, then common USB-microphone rates.
@@ -52,6 +53,9 @@ class CaptureBackend(Protocol):
     def refresh(self) -> None:
         """Re-enumerate devices so a re-plugged one can be found."""
 
+    # Optional: ``on_microphone() -> bool | None``, False when the sound server moved the open
+    # stream off the microphone (onto a speaker's monitor); the microphone then counts as lost.
+
 
 class SoundDeviceBackend:
     """Real capture through python-sounddevice / PortAudio."""
@@ -59,6 +63,7 @@ class SoundDeviceBackend:
     def __init__(self, block_ms: int = 20, rates: tuple[int, ...] = ()) -> None:
         self.block_ms = block_ms
         self.rates = rates  # capture rates to try first (tests force 48 kHz through this)
+        self.route = PulseRoute()
 
     def resolve(self, spec: str) -> CaptureFormat:
         dev = devices.require_device(spec, "input")
@@ -93,3 +98,6 @@ class SoundDeviceBackend:
 
     def refresh(self) -> None:
         devices.refresh()
+
+    def on_microphone(self) -> bool | None:
+        return self.route.on_microphone()

@@ -130,6 +130,7 @@ class FlakyCaptureBackend:
         self.rate, self.channels, self.block_ms, self.name = rate, channels, block_ms, name
         self.plugged = True
         self.silent_stall = False
+        self.on_monitor = False  # like a sound server that moved the stream to a speaker's monitor
         self.report_finished = report_finished
         self.opens = 0  # successful opens
         self.failed_opens = 0
@@ -177,3 +178,6 @@ class FlakyCaptureBackend:
 
     def refresh(self) -> None:
         self.refreshes += 1
+
+    def on_microphone(self) -> bool | None:
+        return not self.on_monitor

@@ -11,8 +11,10 @@ Use::
 ``on_status`` receives ``MicStatus`` records from a supervisor thread (so keep
 the callback short and thread-safe, e.g. ``queue.put``):
 
-- "lost": the stream failed mid-session (unplugged, driver error, or silent
-  for ``watchdog_s``); ``read`` keeps returning None, nothing is raised.
+- "lost": the stream failed mid-session (unplugged, driver error, silent
+  for ``watchdog_s``, or moved by the sound server from the microphone to a
+  speaker's monitor — see ``pulse_route``); ``read`` keeps returning None,
+  nothing is raised.
 - "recovered": the device is back and blocks flow again.
 
 After "lost" it retries opening every ``retry_s`` seconds until ``stop()``.
@@ -79,6 +81,9 @@ class SoundDeviceMicrophone:
         self.backend = backend or SoundDeviceBackend()
         self.retry_s = retry_s
         self.watchdog_s = watchdog_s
+        self.route_check_s = 1.0  # how often the sound server is asked where our stream is
+        self._route_checked_at = 0.0
+        self._watch_route = True
         self.close_timeout_s = 1.0
         self.overflows = 0  # blocks dropped because nobody read them in time
         self._queue: queue.Queue[tuple[int, np.ndarray]] = queue.Queue(maxsize=queue_blocks)
@@ -101,6 +106,8 @@ class SoundDeviceMicrophone:
         except Exception as exc:
             raise AudioError(f'cannot open the microphone "{self._fmt.name}" ({exc})',
                              "check that no other program holds it, or pick another with --input-device") from None
+        # Opened on a monitor on purpose (a test set-up, a loopback): then that is the microphone.
+        self._watch_route = self._routed() is not False
         self._stopping.clear()
         self._supervisor = threading.Thread(target=self._supervise, name="mic-supervisor", daemon=True)
         self._supervisor.start()
@@ -168,6 +175,13 @@ class SoundDeviceMicrophone:
         if closer.is_alive() and hasattr(stream, "forget"):
             stream.forget()  # let devices.refresh() run although this handle never closed
 
+    def _drop_queued(self) -> None:
+        while True:
+            try:
+                self._queue.get_nowait()
+            except queue.Empty:
+                return
+
     def _emit(self, kind: str, message: str) -> None:
         name = self._fmt.name if self._fmt else self.device_spec
         try:
@@ -184,7 +198,23 @@ class SoundDeviceMicrophone:
                 return False
         except Exception:
             return False
-        return time.monotonic() - self._last_block_at < self.watchdog_s
+        now = time.monotonic()
+        if now - self._last_block_at >= self.watchdog_s:
+            return False
+        if now - self._route_checked_at >= self.route_check_s:
+            self._route_checked_at = now
+            return self._routed() is not False
+        return True
+
+    def _routed(self) -> bool | None:
+        """The backend's word on whether the stream is still on a microphone (None: cannot tell)."""
+        check = getattr(self.backend, "on_microphone", None)
+        if check is None or not self._watch_route:
+            return None
+        try:
+            return check()
+        except Exception:
+            return None
 
     def _supervise(self) -> None:
         while not self._stopping.wait(0.1):
@@ -209,6 +239,11 @@ class SoundDeviceMicrophone:
                     self.backend.refresh()
                 self._fmt = self.backend.resolve(self.device_spec)
                 self._open(self._fmt)
+                if self._routed() is False:  # the server put the new stream on a monitor: still gone
+                    self._close()
+                    self._drop_queued()  # what it captured is the speaker, not the room
+                    return False
+                self._route_checked_at = time.monotonic()
                 return True
             except Exception:
                 self._close()
