@@ -44,6 +44,7 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from voice_coach.audio.wavio import write_wav  # noqa: E402
 from voice_coach.cli.transcribe import recognize  # noqa: E402
 from voice_coach.evaluation import corpus  # noqa: E402
 from voice_coach.evaluation.corpus import Condition  # noqa: E402
@@ -206,11 +207,7 @@ def measure_cold_start(engine: str, vosk_model: str, cache: Path) -> float | Non
     times = []
     with tempfile.TemporaryDirectory() as tmp:
         wav = Path(tmp) / "stop.wav"
-        with wave.open(str(wav), "wb") as w:
-            w.setnchannels(1)
-            w.setsampwidth(2)
-            w.setframerate(corpus.SAMPLE_RATE_HZ)
-            w.writeframes(audio.tobytes())
+        write_wav(wav, audio, corpus.SAMPLE_RATE_HZ)
         for _ in range(3):
             out = subprocess.run([sys.executable, __file__, "--cold-start-probe", str(wav), "--engine", engine,
                                   "--vosk-model", vosk_model], capture_output=True, text=True)
@@ -228,11 +225,7 @@ def measure_rss(engine: str, vosk_model: str, cache: Path) -> float | None:
     audio, _ = corpus.build_stream(items, corpus.TUNING_VOICES[0], Condition("white", 10), "tuning", 1, cache)
     with tempfile.TemporaryDirectory() as tmp:
         wav = Path(tmp) / "probe.wav"
-        with wave.open(str(wav), "wb") as w:
-            w.setnchannels(1)
-            w.setsampwidth(2)
-            w.setframerate(corpus.SAMPLE_RATE_HZ)
-            w.writeframes(audio.tobytes())
+        write_wav(wav, audio, corpus.SAMPLE_RATE_HZ)
         out = subprocess.run([sys.executable, __file__, "--rss-probe", str(wav), "--engine", engine,
                               "--vosk-model", vosk_model], capture_output=True, text=True)
     try:
