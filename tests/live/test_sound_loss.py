@@ -141,7 +141,7 @@ class Coach:
         self.room = tmp_path / "room.wav"
         write_wav(self.room, np.random.default_rng(3).normal(0, 30, 300 * RATE).astype(np.int16), RATE)
         self.play_room()
-        run_cli._wire_audio(self.loop, settings, library, self._exits)
+        run_cli._wire_audio(self.loop, settings, library, self._exits, None)
         self.thread = threading.Thread(target=self.loop.run, name="coach-loop", daemon=True)
         self.thread.start()
 

@@ -103,8 +103,11 @@ def test_damaged_model_is_a_recognizer_error_not_a_crash(tmp_path):
 
 
 def test_engine_choice(tmp_path):
-    assert choose_engine(Settings()).engine == "sphinx"
-    assert "PocketSphinx" in describe_engine(Settings())
+    assert choose_engine(Settings()).engine == "fused"
+    assert "PocketSphinx + neural command model" in describe_engine(Settings())
+    assert choose_engine(settings(wake_word="coach")).engine == "sphinx"  # only the grammar knows the wake word
+    with pytest.raises(ConfigError, match="wake word"):
+        choose_engine(settings(wake_word="coach"), "fused")
     with pytest.raises(RecognizerError, match="no Vosk model"):
         choose_engine(Settings(), "vosk")
     assert "no usable recognizer" in describe_engine(Settings(), "vosk")
@@ -126,6 +129,8 @@ def test_make_recognizer_builds_vosk_with_the_configured_wake_word(tmp_path):
     assert [h.text for h in heard] == ["coach pause"]
 
 
-def test_make_recognizer_falls_back_to_sphinx():
+def test_make_recognizer_falls_back_to_the_fused_engine():
     rec = make_recognizer(Settings(), grammar_routines())
-    assert rec.name == "sphinx"
+    assert rec.name == "fused"
+    assert make_recognizer(Settings(), grammar_routines(), "neural").name == "neural"
+    assert make_recognizer(Settings(), grammar_routines(), "sphinx").name == "sphinx"
