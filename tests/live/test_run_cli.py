@@ -9,7 +9,7 @@ import pytest
 from voice_coach import cli
 from voice_coach.audio import devices
 
-from tests.live.cli_helpers import QUICK_ROUTINES, CoachProcess, no_sound_env
+from tests.live.cli_helpers import PATIENCE_S, QUICK_ROUTINES, CoachProcess, no_sound_env
 
 
 @pytest.fixture
@@ -60,6 +60,9 @@ def test_ctrl_c_keeps_the_session_resumable(env):
     coach.send("pain 4")
     coach.wait_for("Left foot, three seconds, begin")
     coach.proc.send_signal(signal.SIGINT)
+    # Let the signal end it before stdin closes: on a loaded machine the closed input
+    # could otherwise end the session normally first.
+    coach.proc.wait(PATIENCE_S)
     rc, err = coach.finish()
     assert rc == 130 and "resumed" in err and "Traceback" not in err
 
