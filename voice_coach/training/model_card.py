@@ -42,7 +42,7 @@ def write_card(model_path: Path, meta: dict, verifier_meta: dict | None = None) 
 - **Training voices:** espeak-ng accents {", ".join(TRAIN_ACCENTS)} × {len(TRAIN_VARIANTS)} variants (sampled, rates
   125–205 wpm, pitch 25–75; never the variants {", ".join(sorted(HELD_OUT_VARIANTS))}), flite slt and kal16, pico
   en-US (each plain, 10 % slower +1.5 semitones, 10 % faster −1.5 semitones), mbrola us1 at 135/165/195 wpm.
-  Never Festival or Piper voices.
+  No other synthesizers: the voices reserved for the independent evaluation were never used.
 - **Augmentation:** per shard of ~30 utterances one room: clean (25 %) or white, pink, brown noise, babble of 2–6
   talkers saying training sentences, music-like tones, fan/HVAC hum; SNR 0–25 dB; gain ±12 dB; cheap-microphone
   band limits (30 %); per utterance speed ±10 % (50 %), generated room reverberation RT60 0.2–0.9 s (30 %).
