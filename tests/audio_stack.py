@@ -113,7 +113,7 @@ class AudioStack:
                 # are enough however late parec started or how far its writes lag behind.
                 wanted_s = time.monotonic() + 0.3 - rec.started_at
                 _wait_for_bytes(path, int(wanted_s * RATE_HZ) * 2, proc)
-                proc.send_signal(signal.SIGINT)
+                proc.send_signal(signal.SIGTERM)  # SIGINT is ignored in a suite run as a background job
                 try:
                     proc.wait(timeout=5)
                 except subprocess.TimeoutExpired:

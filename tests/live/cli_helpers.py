@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import queue
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -26,13 +27,19 @@ def no_sound_env(extra: dict | None = None) -> dict:
     return env
 
 
+def _default_sigint() -> None:
+    # A suite started as a background job (`bash .ci/run &`, nohup) hands its children SIGINT
+    # ignored, and Python keeps an inherited "ignore": Ctrl-C tests would then wait forever.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class CoachProcess:
     """``voice-coach ARGS`` with stdin to write to and stdout lines timed on arrival."""
 
     def __init__(self, args: list[str], env: dict) -> None:
         self.proc = subprocess.Popen([sys.executable, "-m", "voice_coach", *args], cwd=ROOT, env=env,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True, bufsize=1)
+                                     text=True, bufsize=1, preexec_fn=_default_sigint)
         self.lines: "queue.Queue[tuple[float, str]]" = queue.Queue()
         self.seen: list[tuple[float, str]] = []
         self.log: list[tuple[float, str]] = []  # stderr lines (``-v`` logs what was heard and said)

@@ -52,19 +52,21 @@ def test_text_mode_ignores_non_commands_and_ends_on_eof(env):
     assert "Traceback" not in err
 
 
-def test_ctrl_c_keeps_the_session_resumable(env):
+@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)],
+                         ids=["ctrl-c", "sigterm"])
+def test_a_stop_signal_keeps_the_session_resumable(env, sig, code):
     coach = CoachProcess(["run", "--text", "--routines", str(QUICK_ROUTINES)], env)
     coach.wait_for("Say start and a routine name")
     coach.send("start quick routine")
     coach.wait_for("how is the pain")
     coach.send("pain 4")
     coach.wait_for("Left foot, three seconds, begin")
-    coach.proc.send_signal(signal.SIGINT)
+    coach.proc.send_signal(sig)
     # Let the signal end it before stdin closes: on a loaded machine the closed input
     # could otherwise end the session normally first.
     coach.proc.wait(PATIENCE_S)
     rc, err = coach.finish()
-    assert rc == 130 and "resumed" in err and "Traceback" not in err
+    assert rc == code and "resumed" in err and "Traceback" not in err
 
     again = CoachProcess(["run", "--text", "--routines", str(QUICK_ROUTINES)], env)
     again.wait_for("Resume the quick routine at quick roll, left foot")

@@ -25,6 +25,7 @@ from voice_coach.live.listener import CommandListener
 from voice_coach.live.loop import LiveLoop
 from voice_coach.live.screen import ScreenStatus, open_screen, screen_for, screen_possible
 from voice_coach.live.status import PlainStatus
+from voice_coach.live.stop_signal import sigterm_as_interrupt
 from voice_coach.live.text_io import TextCommandReader
 from voice_coach.recognition.factory import ENGINES
 
@@ -85,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.text:
         _require_microphone(settings)
     with ExitStack() as stack:
+        stop = stack.enter_context(sigterm_as_interrupt())
         clock = MonotonicClock()
         journal, offered = assembly.open_journal(settings, args.client, stack)
         engine = EngineDriver(library, settings.session, routine_id=args.routine,
@@ -97,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
         result = loop.run()
     if result.ended_by == "interrupt":
         print("stopped; the session can be resumed next time.", file=sys.stderr)
-        return 130
+        return stop.exit_code
     return 0
 
 
