@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from voice_coach.recognition.segmenter import Segmenter, SegmenterSettings
+from voice_coach.recognition.segmenter import Segmenter, SegmenterSettings, _Open
 
 RATE = 16000
 
@@ -62,3 +62,14 @@ def test_talk_longer_than_any_command_is_never_judged_not_even_its_tail():
 def test_a_click_is_too_short_to_judge():
     audio = to_int16(np.concatenate([quiet(1.0), burst(0.05), quiet(1.0)]))
     assert [s for s in feed(Segmenter(), audio) if s.final] == []
+
+
+def test_the_noisy_room_reference_level_is_the_80th_percentile_of_the_earlier_frames():
+    rng = np.random.default_rng(3)
+    opened = _Open(start_frame=0, onset_frame=0, noisy=True)
+    for level in rng.uniform(-80.0, 0.0, 200):
+        opened.levels.append(float(level))
+        for needed in (12, 25):
+            if len(opened.levels) > needed:
+                expected = float(np.percentile(opened.levels[:-needed], 80))
+                assert abs(opened.loud_reference(needed) - expected) < 1e-9

@@ -140,7 +140,7 @@ class StreamJob:
     profile_vectors: np.ndarray
     profile_labels: tuple[str, ...]
     profile_take_ids: tuple[int, ...]
-    settings: ProfileSettings
+    settings: tuple[ProfileSettings, ...]  # each is measured on the same replayed embeddings
     split: str = "held-out"
 
 
@@ -149,7 +149,11 @@ class StreamOutcome:
     voice: str
     condition: Condition
     before: list[Outcome]
-    after: list[Outcome]
+    afters: list[list[Outcome]]  # one list per StreamJob.settings entry
+
+    @property
+    def after(self) -> list[Outcome]:
+        return self.afters[0]
 
 
 def _hear(g: Grammar, model: CommandModel, audio: np.ndarray, frontend, profile: VoiceProfile | None,
@@ -169,7 +173,7 @@ def run_stream(job: StreamJob) -> StreamOutcome:
     model = CommandModel.load(Path(job.model_path) if job.model_path else None)
     profile = VoiceProfile(job.voice.label, job.profile_labels, job.profile_vectors, take_ids=job.profile_take_ids)
     before: list[Outcome] = []
-    after: list[Outcome] = []
+    afters: list[list[Outcome]] = [[] for _ in job.settings]
     for k, (tempo, items) in enumerate(test_parts(g, core_prompts(g), job.voice_index, job.sentences, "enrollment",
                                                       job.split)):
         seed = stable_seed("enrollment", job.voice.label, job.condition.label, k)
@@ -182,13 +186,14 @@ def run_stream(job: StreamJob) -> StreamOutcome:
         outputs = _load_outputs(saved)
         if outputs is None:
             recording = _Recording()
-            before += score_trials(trials, _hear(g, model, audio, recording, None, job.settings))[0]
+            before += score_trials(trials, _hear(g, model, audio, recording, None, job.settings[0]))[0]
             outputs = recording.outputs
             _save_outputs(saved, outputs)
         else:
-            before += score_trials(trials, _hear(g, model, audio, _Replay(outputs), None, job.settings))[0]
-        after += score_trials(trials, _hear(g, model, audio, _Replay(outputs), profile, job.settings))[0]
-    return StreamOutcome(job.voice.label, job.condition, before, after)
+            before += score_trials(trials, _hear(g, model, audio, _Replay(outputs), None, job.settings[0]))[0]
+        for after, settings in zip(afters, job.settings):
+            after += score_trials(trials, _hear(g, model, audio, _Replay(outputs), profile, settings))[0]
+    return StreamOutcome(job.voice.label, job.condition, before, afters)
 
 
 def _enroll_job(args: tuple[Voice, str]) -> VoiceProfile:
@@ -206,18 +211,19 @@ def _enroll_job(args: tuple[Voice, str]) -> VoiceProfile:
 
 
 def evaluate(voices: tuple[Voice, ...], conditions: tuple[Condition, ...], cache: Path, model_path: str = "",
-             sentences: int = 30, jobs: int = 1, settings: ProfileSettings | None = None,
+             sentences: int = 30, jobs: int = 1, settings: tuple[ProfileSettings, ...] = (),
              split: str = "held-out") -> tuple[list[StreamOutcome], float]:
-    """Every (voice, condition) with and without the voice's profile; also returns the slowest
-    time one profile took to bind to the model (the on-device adaptation), in seconds."""
-    settings = settings or ProfileSettings()
+    """Every (voice, condition) without and with the voice's profile (once per entry of
+    ``settings``; default: the shipped settings); also returns the slowest time one profile took
+    to bind to the model (the on-device adaptation), in seconds."""
+    settings = tuple(settings) or (ProfileSettings(),)
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         profiles = list(pool.map(_enroll_job, [(v, str(cache)) for v in voices]))
         model = CommandModel.load(Path(model_path) if model_path else None)
         adapt_s = 0.0
         for profile in profiles:
             started = time.process_time()
-            profile.for_model(model, settings)
+            profile.for_model(model, settings[0])
             adapt_s = max(adapt_s, time.process_time() - started)
         stream_jobs = [StreamJob(v, k, c, sentences, str(cache), model_path, p.vectors, p.labels, p.take_ids,
                                  settings, split)
@@ -270,6 +276,69 @@ def errors(results: list[StreamOutcome], limit: int) -> list[str]:
     return out[:limit]
 
 
+TUNING_CONDITIONS = (Condition(), Condition("white", 10), Condition("babble", 10))
+
+
+def settings_grid() -> tuple[ProfileSettings, ...]:
+    """The shipped settings first, then the candidates the tuning split chooses among."""
+    grid = [ProfileSettings()]
+    for near in (0.6, 0.7, 0.8):
+        for width in (0.1, 0.15):
+            for margin in (0.03, 0.06):
+                for weight in (0.7, 0.95):
+                    candidate = ProfileSettings(near=near, sure=round(near + width, 2), margin=margin, weight=weight)
+                    if candidate not in grid:
+                        grid.append(candidate)
+    return tuple(grid)
+
+
+@dataclass(frozen=True)
+class GridRow:
+    settings: ProfileSettings
+    commands_right: int
+    commands: int
+    false_commands: int
+    sentences: int
+
+
+def grid_rows(results: list[StreamOutcome], grid: tuple[ProfileSettings, ...]) -> tuple[GridRow, list[GridRow]]:
+    """The no-profile baseline and one row per grid entry, summed over every stream."""
+    def row(settings, pick) -> GridRow:
+        outcomes = [o for r in results for o in pick(r)]
+        commands = [o for o in outcomes if o.is_command]
+        sentences = [o for o in outcomes if not o.is_command]
+        return GridRow(settings, sum(o.correct for o in commands), len(commands),
+                       sum(not o.correct for o in sentences), len(sentences))
+    baseline = row(None, lambda r: r.before)
+    return baseline, [row(st, lambda r, k=k: r.afters[k]) for k, st in enumerate(grid)]
+
+
+def choose(baseline: GridRow, rows: list[GridRow]) -> GridRow:
+    """Most commands right among settings that raise no false command over the baseline; on a
+    tie the more cautious one (takes counting later, needing a wider margin)."""
+    allowed = [r for r in rows if r.false_commands <= baseline.false_commands] or [rows[0]]
+    return max(allowed, key=lambda r: (r.commands_right, -r.false_commands, r.settings.near, r.settings.margin))
+
+
+def tune(cache: Path, model_path: str, jobs: int, sentences: int) -> str:
+    """Fit ProfileSettings on the tuning split only: every tuning voice enrolls, every grid entry
+    is replayed on the same embeddings; returns a report naming the choice."""
+    grid = settings_grid()
+    results, _ = evaluate(corpus.TUNING_VOICES, TUNING_CONDITIONS, cache, model_path, sentences=sentences,
+                          jobs=jobs, settings=grid, split="tuning")
+    baseline, rows = grid_rows(results, grid)
+    best = choose(baseline, rows)
+    lines = [f"tuning split: {len(corpus.TUNING_VOICES)} voices x {', '.join(c.label for c in TUNING_CONDITIONS)}",
+             f"without a profile: {baseline.commands_right}/{baseline.commands} commands right, "
+             f"{baseline.false_commands}/{baseline.sentences} false commands"]
+    for r in sorted(rows, key=lambda r: -r.commands_right):
+        mark = "  <- chosen" if r is best else ""
+        lines.append(f"near {r.settings.near:.2f} sure {r.settings.sure:.2f} margin {r.settings.margin:.2f} "
+                     f"weight {r.settings.weight:.2f}: {r.commands_right}/{r.commands} right, "
+                     f"{r.false_commands}/{r.sentences} false{mark}")
+    return "\n".join(lines)
+
+
 README = Path(__file__).resolve().parents[2] / "README.md"
 BEGIN, END = "<!-- enrollment-results:begin -->", "<!-- enrollment-results:end -->"
 
@@ -290,8 +359,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--conditions", help="comma-separated condition labels, e.g. clean,babble@10dB")
     parser.add_argument("--show-errors", type=int, default=0, help="print up to N trials wrong with the profile")
     parser.add_argument("--write-readme", action="store_true", help="put the table into README.md")
+    parser.add_argument("--tune", action="store_true",
+                        help="fit the profile settings on the tuning split (grid on replayed embeddings)")
     argv = list(argv or [])
     args = parser.parse_args(argv)
+    if args.tune:
+        print(tune(Path(args.cache), args.model, args.jobs, args.sentences), flush=True)
+        return 0
     shown = " ".join(filter(None, ("--quick" if args.quick else "", f"--voices {args.voices}" if args.voices else "",
                                    f"--conditions {args.conditions}" if args.conditions else "",
                                    f"--sentences {args.sentences}")))

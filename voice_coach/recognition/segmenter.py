@@ -11,6 +11,7 @@ we stop") is never judged on its own.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import deque
 from dataclasses import dataclass, field
@@ -78,6 +79,19 @@ class _Open:
     silent: list[bool] = field(default_factory=list)
     silence_run: int = 0
     early_offered: bool = False
+    # levels[:-needed] kept sorted per ``needed``, grown frame by frame: a noisy room's loud
+    # reference without sorting the whole segment again on every frame.
+    sorted_heads: dict[int, list[float]] = field(default_factory=dict)
+
+    def loud_reference(self, needed: int, share: float = 0.8) -> float:
+        """The ``share`` percentile of levels[:-needed] (numpy's default linear interpolation)."""
+        head = self.sorted_heads.setdefault(needed, [])
+        for level in self.levels[len(head) : len(self.levels) - needed]:
+            bisect.insort(head, level)
+        position = share * (len(head) - 1)
+        low = int(position)
+        high = min(low + 1, len(head) - 1)
+        return head[low] + (head[high] - head[low]) * (position - low)
 
 
 class Segmenter:
@@ -203,7 +217,7 @@ class Segmenter:
             return False
         tail = opened.levels[-needed:]
         mean_db = 10.0 * math.log10(sum(10.0 ** (x / 10.0) for x in tail) / len(tail))
-        return mean_db < float(np.percentile(opened.levels[:-needed], 80)) - self.settings.drop_db
+        return mean_db < opened.loud_reference(needed) - self.settings.drop_db
 
     def _segment(self, opened: _Open, final: bool) -> Segment:
         quiet = 0
