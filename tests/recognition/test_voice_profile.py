@@ -1,6 +1,8 @@
 """The voice profile bound to a model: pulls a segment towards the person's own take only when
 it is close to it and clearly closer than to their other commands; leaves anything else alone."""
 
+import dataclasses
+
 import numpy as np
 
 from fixtures.tiny_command_model import POOLED, tiny_model
@@ -73,3 +75,24 @@ def test_a_profile_survives_a_retrained_model():
         segment = t[0]
         adjusted = profile.for_model(model).adjust(segment, model.probabilities_pooled(segment[None])[0])
         assert model.labels[int(np.argmax(adjusted))] == "next"
+
+
+def test_agreeing_with_the_models_first_choice_lets_a_less_close_take_count():
+    model, rng = tiny_model(none_bias=-4.0), np.random.default_rng(5)  # a command comes first
+    take = takes(rng, 1)[0]
+    segment = 0.6 * take + 0.4 * takes(rng, 1)[0]
+    similarity = float(_hidden(model, segment)[0] @ _hidden(model, take)[0])
+    base = model.probabilities_pooled(segment[None])[0]
+    first = model.labels[int(np.argmax(base))]
+    other = next(label for label in model.labels if label not in (first, "none"))
+    assert first != "none"
+    # The take is less similar than ``near`` asks: only with ``agree``, and only for the command
+    # the model already puts first, does it count.
+    strict = ProfileSettings(near=similarity + 0.05, sure=similarity + 0.15, margin=0.01, weight=0.9)
+    lenient = dataclasses.replace(strict, agree=0.1)
+    agreeing = VoiceProfile("anna", (first,), take[None])
+    np.testing.assert_array_equal(agreeing.for_model(model, strict).adjust(segment, base), base)
+    pulled = agreeing.for_model(model, lenient).adjust(segment, base)
+    assert pulled[model.labels.index(first)] > base[model.labels.index(first)]
+    disagreeing = VoiceProfile("anna", (other,), take[None]).for_model(model, lenient)
+    np.testing.assert_array_equal(disagreeing.adjust(segment, base), base)

@@ -142,6 +142,7 @@ class StreamJob:
     profile_take_ids: tuple[int, ...]
     settings: tuple[ProfileSettings, ...]  # each is measured on the same replayed embeddings
     split: str = "held-out"
+    engine: str = "neural"  # or "fused" (the default engine: PocketSphinx + neural + verifier)
 
 
 @dataclass
@@ -156,12 +157,36 @@ class StreamOutcome:
         return self.afters[0]
 
 
+class _RememberedSphinx:
+    """A PocketSphinx judge that decodes each segment once: the with/without passes of one
+    stream judge the same segment audio, and its verdict does not depend on the profile."""
+
+    def __init__(self, inner, verdicts: dict) -> None:
+        self._inner = inner
+        self._verdicts = verdicts
+
+    def judge_segment(self, audio: np.ndarray, *args, **kwargs):
+        key = hashlib.sha1(np.ascontiguousarray(audio).tobytes()).digest()
+        if key not in self._verdicts:
+            self._verdicts[key] = self._inner.judge_segment(audio, *args, **kwargs)
+        return self._verdicts[key]
+
+
 def _hear(g: Grammar, model: CommandModel, audio: np.ndarray, frontend, profile: VoiceProfile | None,
-          settings: ProfileSettings):
-    recognizer = NeuralRecognizer(g, model)
-    if profile is not None:
-        recognizer.profile = profile.for_model(model, settings)
-    recognizer.stream = SegmentStream(embeddings=EmbeddingStream(frontend=frontend))
+          settings: ProfileSettings, engine: str = "neural", verdicts: dict | None = None):
+    adapter = profile.for_model(model, settings) if profile is not None else None
+    stream = SegmentStream(embeddings=EmbeddingStream(frontend=frontend))
+    if engine == "fused":
+        from voice_coach.recognition.fused import FusedRecognizer
+
+        recognizer = FusedRecognizer(g, model)
+        recognizer.neural.profile = adapter
+        recognizer.neural.stream = recognizer.stream = stream
+        recognizer.sphinx = _RememberedSphinx(recognizer.sphinx, {} if verdicts is None else verdicts)
+    else:
+        recognizer = NeuralRecognizer(g, model)
+        recognizer.profile = adapter
+        recognizer.stream = stream
     heard = []
     for start in range(0, audio.size, CHUNK):
         heard += recognizer.accept(audio[start : start + CHUNK])
@@ -184,15 +209,19 @@ def run_stream(job: StreamJob) -> StreamOutcome:
         key = hashlib.sha256(audio.tobytes() + bytes([CACHE_VERSION])).hexdigest()[:24]
         saved = Path(job.cache) / "enrollment-embeddings" / f"{key}.npz"
         outputs = _load_outputs(saved)
+        verdicts: dict = {}
         if outputs is None:
             recording = _Recording()
-            before += score_trials(trials, _hear(g, model, audio, recording, None, job.settings[0]))[0]
+            before += score_trials(trials, _hear(g, model, audio, recording, None, job.settings[0],
+                                                 job.engine, verdicts))[0]
             outputs = recording.outputs
             _save_outputs(saved, outputs)
         else:
-            before += score_trials(trials, _hear(g, model, audio, _Replay(outputs), None, job.settings[0]))[0]
+            before += score_trials(trials, _hear(g, model, audio, _Replay(outputs), None, job.settings[0],
+                                                 job.engine, verdicts))[0]
         for after, settings in zip(afters, job.settings):
-            after += score_trials(trials, _hear(g, model, audio, _Replay(outputs), profile, settings))[0]
+            after += score_trials(trials, _hear(g, model, audio, _Replay(outputs), profile, settings,
+                                                job.engine, verdicts))[0]
     return StreamOutcome(job.voice.label, job.condition, before, afters)
 
 
@@ -212,7 +241,7 @@ def _enroll_job(args: tuple[Voice, str]) -> VoiceProfile:
 
 def evaluate(voices: tuple[Voice, ...], conditions: tuple[Condition, ...], cache: Path, model_path: str = "",
              sentences: int = 30, jobs: int = 1, settings: tuple[ProfileSettings, ...] = (),
-             split: str = "held-out") -> tuple[list[StreamOutcome], float]:
+             split: str = "held-out", engine: str = "neural") -> tuple[list[StreamOutcome], float]:
     """Every (voice, condition) without and with the voice's profile (once per entry of
     ``settings``; default: the shipped settings); also returns the slowest time one profile took
     to bind to the model (the on-device adaptation), in seconds."""
@@ -226,7 +255,7 @@ def evaluate(voices: tuple[Voice, ...], conditions: tuple[Condition, ...], cache
             profile.for_model(model, settings[0])
             adapt_s = max(adapt_s, time.process_time() - started)
         stream_jobs = [StreamJob(v, k, c, sentences, str(cache), model_path, p.vectors, p.labels, p.take_ids,
-                                 settings, split)
+                                 settings, split, engine)
                        for k, (v, p) in enumerate(zip(voices, profiles)) for c in conditions]
         return list(pool.map(run_stream, stream_jobs)), adapt_s
 
@@ -283,10 +312,11 @@ def settings_grid() -> tuple[ProfileSettings, ...]:
     """The shipped settings first, then the candidates the tuning split chooses among."""
     grid = [ProfileSettings()]
     for near in (0.6, 0.7, 0.8):
-        for width in (0.1, 0.15):
-            for margin in (0.03, 0.06):
-                for weight in (0.7, 0.95):
-                    candidate = ProfileSettings(near=near, sure=round(near + width, 2), margin=margin, weight=weight)
+        for margin in (0.03, 0.06):
+            for weight in (0.7, 0.95):
+                for agree in (0.0, 0.15):
+                    candidate = ProfileSettings(near=near, sure=round(near + 0.12, 2), margin=margin,
+                                                weight=weight, agree=agree)
                     if candidate not in grid:
                         grid.append(candidate)
     return tuple(grid)
@@ -334,7 +364,7 @@ def tune(cache: Path, model_path: str, jobs: int, sentences: int) -> str:
     for r in sorted(rows, key=lambda r: -r.commands_right):
         mark = "  <- chosen" if r is best else ""
         lines.append(f"near {r.settings.near:.2f} sure {r.settings.sure:.2f} margin {r.settings.margin:.2f} "
-                     f"weight {r.settings.weight:.2f}: {r.commands_right}/{r.commands} right, "
+                     f"weight {r.settings.weight:.2f} agree {r.settings.agree:.2f}: {r.commands_right}/{r.commands} right, "
                      f"{r.false_commands}/{r.sentences} false{mark}")
     return "\n".join(lines)
 
@@ -359,6 +389,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--conditions", help="comma-separated condition labels, e.g. clean,babble@10dB")
     parser.add_argument("--show-errors", type=int, default=0, help="print up to N trials wrong with the profile")
     parser.add_argument("--write-readme", action="store_true", help="put the table into README.md")
+    parser.add_argument("--engine", choices=("neural", "fused"), default="fused",
+                        help="engine heard with and without the profile (default: fused, the default engine)")
     parser.add_argument("--tune", action="store_true",
                         help="fit the profile settings on the tuning split (grid on replayed embeddings)")
     argv = list(argv or [])
@@ -378,13 +410,14 @@ def main(argv: list[str] | None = None) -> int:
         conditions = tuple(c for c in corpus.CONDITIONS if c.label in wanted)
     started = time.monotonic()
     results, adapt_s = evaluate(voices, conditions, Path(args.cache), args.model,
-                                sentences=10 if args.quick else args.sentences, jobs=args.jobs)
+                                sentences=10 if args.quick else args.sentences, jobs=args.jobs,
+                                engine=args.engine)
     model = CommandModel.load(Path(args.model) if args.model else None)
     text = table(results)
     scope = "quick" if args.quick else "partial" if (args.voices or args.conditions) else "full"
     note = (f"_{scope} run, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
-            f"`scripts/eval_recognition.py --enrollment {shown}`, {len(voices)} held-out voices, "
-            f"neural engine, model "
+            f"`scripts/eval_recognition.py --enrollment {shown} --engine {args.engine}`, {len(voices)} held-out voices, "
+            f"{args.engine} engine, model "
             f"{(args.model and Path(args.model).name) or 'shipped'} (validation {float(model.meta.get('validation_score', 0)):.3f}); "
             f"without → with the voice's profile; adapting took at most {adapt_s:.2f} s CPU here_")
     print(note + "\n\n" + text)

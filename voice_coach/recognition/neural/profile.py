@@ -31,12 +31,15 @@ class ProfileSettings:
     sure: similarity at which they count fully (weight ``weight``).
     margin: the best command's similarity must beat the next command's by this much to count fully.
     weight: largest share of the prototype decision in the final probabilities.
+    agree: how much lower ``near`` and ``sure`` are when the closest take's command is also the
+        model's own first choice (two weak signals that agree are a stronger one).
     """
 
     near: float = 0.80
     sure: float = 0.92
     margin: float = 0.06
     weight: float = 0.9
+    agree: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,8 @@ class ProfileAdapter:
         if label < 0:
             return probabilities
         s = self.settings
-        closeness = np.clip((similarity - s.near) / max(s.sure - s.near, 1e-6), 0.0, 1.0)
+        lower = s.agree if label == int(np.argmax(probabilities)) else 0.0
+        closeness = np.clip((similarity - (s.near - lower)) / max(s.sure - s.near, 1e-6), 0.0, 1.0)
         clear = np.clip((similarity - runner_up) / max(s.margin, 1e-6), 0.0, 1.0)
         weight = float(s.weight * closeness * clear)
         if weight <= 0.0:
