@@ -135,3 +135,23 @@ def test_a_therapists_own_routine_name_is_heard_by_the_fused_engine(tmp_path):
     assert done.returncode == 0, done.stderr
     for line in map(json.loads, done.stdout.splitlines()):
         assert [(c["intent"], c["slots"]) for c in line["commands"]] == [("start_routine", {"routine": "quick-test"})]
+
+
+def test_a_file_that_starts_on_its_first_syllable_is_heard_like_one_with_room_sound(tmp_path):
+    """Files are often cut tight around the words; a microphone never is.  Trimmed "start heel
+    routine" was heard as "stop" before transcribe gave each file room sound on both sides."""
+    texts = ("start heel routine", "next", "resume", "switch foot")
+    tight = tmp_path / "tight"
+    tight.mkdir()
+    for text in texts:
+        speech = normalized(synthesize(text, VOICE))
+        write_wav(tight / f"{text}.wav", np.round(speech[: int(speech_end(speech) * 16000) + 800] * 32767).astype(np.int16))
+    roomy = [golden(tmp_path, text) for text in texts]
+    decided = {}
+    for name, files in (("tight", [tight / f"{t}.wav" for t in texts]), ("roomy", roomy)):
+        done = subprocess.run([sys.executable, "-m", "voice_coach", "transcribe", "--json", "--engine", "fused",
+                               *map(str, files)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        decided[name] = [[c["intent"] for c in line["commands"]] for line in map(json.loads, done.stdout.splitlines())]
+    assert decided["tight"] == decided["roomy"]
+    assert decided["tight"][0] == ["start_routine"]

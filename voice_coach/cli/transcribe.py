@@ -11,12 +11,14 @@ still processed and the exit status is 1.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
 
 import numpy as np
 
+from voice_coach.audio.room_sound import with_room_sound
 from voice_coach.audio.wavio import read_wav
 from voice_coach.config import Settings, load_settings, override
 from voice_coach.errors import AudioError
@@ -24,6 +26,7 @@ from voice_coach.recognition.base import SAMPLE_RATE_HZ, Heard, Recognizer
 from voice_coach.recognition.factory import ENGINES
 
 CHUNK_SAMPLES = SAMPLE_RATE_HZ // 10  # 100 ms, like a microphone callback
+ROOM_S = 0.5  # room sound heard before and after each file, as a microphone would have heard it
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -51,6 +54,17 @@ def recognize(recognizer: Recognizer, audio: np.ndarray, chunk_samples: int = CH
     return heard + recognizer.flush()
 
 
+def recognize_file(recognizer: Recognizer, audio: np.ndarray) -> list[Heard]:
+    """A recording heard as a microphone would hear it by the engines that segment the stream
+    themselves (``ROOM_S`` of its own room sound on both sides: a file that started on its first
+    syllable was heard as "stop" for "start heel routine"); decision positions still count from
+    the file's first sample."""
+    if recognizer.name == "vosk":  # Kaldi's own endpointer: the file goes in as it is
+        return recognize(recognizer, audio)
+    padded = with_room_sound(audio, ROOM_S, np.random.default_rng(len(audio)), floor_throughout=False)
+    return [dataclasses.replace(h, at_s=max(0.0, h.at_s - ROOM_S)) for h in recognize(recognizer, padded)]
+
+
 def command_record(heard: Heard) -> dict:
     return {"text": heard.text, "intent": heard.command.intent.value, "slots": dict(heard.command.slots),
             "at_s": round(heard.at_s, 3)}
@@ -76,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         # A fresh recognizer per file, so positions count from the file's start
         # (the Vosk model itself is loaded once).
         recognizer = make_recognizer(settings, (), choice.engine, choice.model, grammar=grammar)
-        heard = recognize(recognizer, audio)
+        heard = recognize_file(recognizer, audio)
         if args.json:
             print(json.dumps({"file": name, "engine": recognizer.name,
                               "commands": [command_record(h) for h in heard]}), flush=True)

@@ -1,7 +1,7 @@
 """One enrollment take: is it usable, and what are its pooled speech embeddings.
 
 A take is embedded exactly as the live engine would see it: the audio, padded
-with a little of its own room sound, streams through the same ``Segmenter`` and
+with a little of its own room sound (``audio.room_sound``), streams through the same ``Segmenter`` and
 ``EmbeddingStream`` in the same chunks, and the segment holding the command is
 pooled.  The audio itself is dropped right after; only the pooled vector is kept.
 """
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from voice_coach.audio.room_sound import with_room_sound
 from voice_coach.recognition.neural.features import CHUNK_SAMPLES
 from voice_coach.recognition.neural.model import NONE_LABEL, CommandModel, pool
 from voice_coach.recognition.neural.profile import VoiceProfile
@@ -95,25 +96,13 @@ def room_level_dbfs(audio: np.ndarray) -> float:
     return float(10 * np.log10(np.percentile(_frame_power(audio), 10) + 1e-20))
 
 
-def _with_room(audio: np.ndarray, seconds: float, rng: np.random.Generator) -> np.ndarray:
-    """The take with ``seconds`` of room sound on both sides, at the take's own quietest level, and
-    a microphone's noise floor throughout (digital silence, as in a file, is never what a microphone hears)."""
-    floor = 10 ** (-65 / 20) * 32768
-    x = audio.astype(np.float64) + rng.standard_normal(audio.size) * floor
-    frames = x[: x.size - x.size % FRAME].reshape(-1, FRAME)
-    room = max(float(np.sqrt(np.min(np.mean(frames * frames, axis=1)))) if frames.size else 0.0, floor)
-    pad = int(seconds * RATE)
-    x = np.concatenate([rng.standard_normal(pad) * room, x, rng.standard_normal(pad) * room])
-    return np.clip(np.round(x), -32768, 32767).astype(np.int16)
-
-
 def take_segment(audio: np.ndarray, stream: SegmentStream | None = None,
                  phase_s: float = 0.0) -> tuple[np.ndarray, float, float] | None:
     """The pooled embeddings of the take's main segment (the one with the most speech), its
     speech seconds and the seconds of speech heard outside it; None when nothing was heard.
     ``phase_s`` shifts the take against the 80 ms embedding grid."""
     rng = np.random.default_rng(len(audio))
-    padded = _with_room(audio, 0.8, rng)
+    padded = with_room_sound(audio, 0.8, rng)
     if phase_s:
         padded = np.concatenate([padded[: int(phase_s * RATE)], padded])
     stream = stream or SegmentStream()
