@@ -8,14 +8,14 @@ pooled.  The audio itself is dropped right after; only the pooled vector is kept
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from voice_coach.audio.room_sound import with_room_sound
 from voice_coach.recognition.neural.features import CHUNK_SAMPLES
 from voice_coach.recognition.neural.model import NONE_LABEL, CommandModel, pool
-from voice_coach.recognition.neural.profile import VoiceProfile
+from voice_coach.recognition.neural.profile import ProfileSettings, VoiceProfile
 from voice_coach.recognition.neural.recognizer import SegmentStream
 
 RATE = 16000
@@ -166,7 +166,9 @@ class TakeJudge:
             return ""
         p = self.model.probabilities_pooled(vector[None, :])[0]
         if profile is not None and profile.takes:
-            p = profile.for_model(self.model).adjust(vector, p)
+            # Full weight: the question is whether the take lies on their takes of another
+            # command, not how much to trust that while listening.
+            p = profile.for_model(self.model, replace(ProfileSettings(), weight=1.0)).adjust(vector, p)
         best = int(np.argmax(p))
         other = self.model.labels[best]
         if other in (label, NONE_LABEL):
