@@ -13,7 +13,8 @@ separate process that holds only the recognizer).
     .venv/bin/python scripts/eval_recognition.py            # full run (~10 min on 2 cores)
     .venv/bin/python scripts/eval_recognition.py --quick    # small run
     ... --features out.jsonl --no-reject                   # dump rejection cues for tuning
-    ... --enrollment [--quick] [--write-readme]            # voice profiles: held-out voices with / without
+    ... --enrollment [--quick] [--engine fused|neural] [--write-readme]  # voice profiles: held-out voices with / without
+    ... --enrollment --tune                               # fit the profile settings on the tuning voices
 
 Synthesized audio is cached under $XDG_CACHE_HOME/voice-coach-eval (or --cache).
 Results are printed and, with --write-docs, written into docs/recognition.md.
