@@ -19,10 +19,9 @@ import numpy as np
 
 from voice_coach.config import data_dir
 from voice_coach.errors import ConfigError
+from voice_coach.private_files import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, make_private_dirs
 from voice_coach.recognition.neural.profile import POOL_VERSION, VoiceProfile
 
-PRIVATE_DIR_MODE = 0o700
-PRIVATE_FILE_MODE = 0o600
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
 
 
@@ -120,16 +119,9 @@ class ProfileStore:
         return out
 
     def _make_folder(self) -> None:
-        missing = []
-        probe = self.folder
-        while not probe.exists() and probe.parent != probe:
-            missing.append(probe)
-            probe = probe.parent
         try:
-            for path in reversed(missing):
-                path.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
-                os.chmod(path, PRIVATE_DIR_MODE)  # mkdir's mode is masked by the umask
-            os.chmod(self.folder, PRIVATE_DIR_MODE)
+            make_private_dirs(self.folder)
+            os.chmod(self.folder, PRIVATE_DIR_MODE)  # the profiles folder is ours, also when it existed
         except OSError as exc:
             raise ConfigError(f"cannot create the profile folder {self.folder}: {exc.strerror}",
                               "set VOICE_COACH_DATA_DIR to a writable folder") from None

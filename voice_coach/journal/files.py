@@ -12,11 +12,10 @@ from pathlib import Path
 
 from voice_coach.config import JournalSettings, data_dir
 from voice_coach.errors import JournalError
+from voice_coach.private_files import PRIVATE_FILE_MODE, make_private_dirs
 
 FILE_NAME = "journal.sqlite3"
 SIDE_FILE_SUFFIXES = ("-wal", "-shm", "-journal")
-PRIVATE_DIR_MODE = 0o700
-PRIVATE_FILE_MODE = 0o600
 
 
 def default_journal_path() -> Path:
@@ -36,22 +35,11 @@ def make_private_dir(folder: Path) -> None:
     Folders that already exist are left alone: the user may have pointed the
     journal into a folder they manage themselves (their home, a USB stick).
     """
-    missing = []
-    probe = folder
-    while not probe.exists():
-        missing.append(probe)
-        if probe.parent == probe:
-            break
-        probe = probe.parent
-    for path in reversed(missing):
-        try:
-            path.mkdir(mode=PRIVATE_DIR_MODE)
-        except FileExistsError:
-            pass  # created by a concurrent process in between
-        except OSError as exc:
-            raise JournalError(f"cannot create the journal folder {path}: {exc.strerror}",
-                               "choose a writable place with [journal] path in the config or --journal") from None
-        os.chmod(path, PRIVATE_DIR_MODE)  # mkdir's mode is masked by the umask
+    try:
+        make_private_dirs(folder)
+    except OSError as exc:
+        raise JournalError(f"cannot create the journal folder {exc.filename}: {exc.strerror}",
+                           "choose a writable place with [journal] path in the config or --journal") from None
 
 
 def create_private_file(path: Path) -> None:
