@@ -3,7 +3,8 @@
 A file or an enrollment take often starts on the first syllable and sits in digital silence;
 a live microphone never does.  The segmenter learns the room's level from the sound before
 speech and hears a word's start only against it, so a recording is given a little of its own
-quietest sound on both sides (and a microphone's noise floor throughout) before it is heard.
+quietest sound on both sides (and, for a take in digital silence, a microphone's noise floor
+throughout) before it is heard.
 """
 
 from __future__ import annotations

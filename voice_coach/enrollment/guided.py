@@ -94,11 +94,9 @@ def enroll_guided(user: str, prompts: list[Prompt], store: ProfileStore, judge: 
     profile = _with_progress(profile, prompts, takes)
     store.save(profile)
     done = sum(1 for p in prompts if profile.count(p.label) >= takes)
-    if not todo:
-        pass
-    elif done == len(prompts):
+    if todo and done == len(prompts):
         guide.say("Thank you, that's all. I will know your voice from now on.")
-    else:
+    elif todo:
         guide.say(f"{done} of {len(prompts)} commands are done. Run enroll again to finish the rest.")
     return EnrollmentResult(profile, done, len(prompts), tuple(skipped), clock() - started)
 

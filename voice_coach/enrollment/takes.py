@@ -143,13 +143,14 @@ class TakeJudge:
         if level < s.min_level_dbfs:
             return TakeVerdict(None, f"That was too quiet ({level:.0f} dB). Please speak up or move closer")
         more = "I heard more than the command. Please say only the command"
-        if loud_seconds(audio) > s.max_speech_s:  # long talk makes no segment at all: say why
+        loud_s = loud_seconds(audio)
+        if loud_s > s.max_speech_s:  # long talk makes no segment at all: say why
             return TakeVerdict(None, more)
         found = take_segment(audio, self._stream_factory())
         if found is None:
             return TakeVerdict(None, "I heard nothing. Please say it again")
         vector, speech_s, other_s = found
-        if loud_seconds(audio) < s.min_speech_s:
+        if loud_s < s.min_speech_s:
             return TakeVerdict(None, "That was too short. Please say the whole command")
         if speech_s > s.max_speech_s or other_s > 0.3:
             return TakeVerdict(None, more)

@@ -80,10 +80,11 @@ def make_recognizer(settings: Settings, routines: Iterable[Routine], engine: str
     profile when a user is set (ConfigError when it does not exist).
     """
     choice = choose_engine(settings, engine, model_dir)
-    if profile is None and settings.recognizer.user and choice.engine in ("neural", "fused"):
-        from voice_coach.enrollment.active import active_profile
+    if profile is None and settings.recognizer.user:
+        from voice_coach.enrollment.active import PROFILE_ENGINES, active_profile
 
-        profile = active_profile(settings)
+        if choice.engine in PROFILE_ENGINES:
+            profile = active_profile(settings)
     grammar = grammar or Grammar.build(routines, settings.recognizer.wake_word)
     if choice.engine == "vosk":
         from voice_coach.recognition.vosk_recognizer import VoskRecognizer

@@ -7,8 +7,8 @@ check in the model's hidden layer (the part trained to ignore noise): a segment
 that lies close to the person's own takes of one command, and clearly closer
 to them than to their takes of any other command, has the model's probabilities
 pulled towards that command.  A segment far from every take (ordinary talk, a
-command they did not enroll) keeps the model's probabilities untouched, which
-is what keeps false commands from rising.
+command they did not enroll) keeps the model's probabilities untouched; on the
+held-out voices false commands still rose a little (README, "Learning a voice").
 """
 
 from __future__ import annotations
