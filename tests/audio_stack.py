@@ -202,17 +202,26 @@ def activated(stack: AudioStack) -> Iterator[AudioStack]:
             stack.reinit_portaudio()  # forget this server's devices
 
 
-@pytest.fixture(scope="session")
-def audio_stack() -> Iterator[AudioStack]:
-    base = Path(tempfile.mkdtemp(prefix="vc-pulse-"))
+@contextlib.contextmanager
+def running_audio_stack(base: Path) -> Iterator[AudioStack]:
+    """A server of its own under ``base``, this process pointed at it, stopped afterwards;
+    the test is skipped (saying why) when PulseAudio cannot start."""
     stack, reason = start_audio_stack(base)
     if stack is None:
         print(f"\naudio_stack: PulseAudio could not start: {reason}")
-        shutil.rmtree(base, ignore_errors=True)
         pytest.skip(f"PulseAudio could not start: {reason}")
     try:
         with activated(stack):
             yield stack
     finally:
         stop_audio_stack(stack)
+
+
+@pytest.fixture(scope="session")
+def audio_stack() -> Iterator[AudioStack]:
+    base = Path(tempfile.mkdtemp(prefix="vc-pulse-"))
+    try:
+        with running_audio_stack(base) as stack:
+            yield stack
+    finally:
         shutil.rmtree(base, ignore_errors=True)

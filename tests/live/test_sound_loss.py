@@ -36,7 +36,7 @@ from voice_coach.live.loop import MIC_BACK_NOTICE, MIC_LOST_NOTICE, LiveLoop
 from voice_coach.routines.loader import load_library
 from voice_coach.session.messages import CommandHeard, StartTimer
 
-from tests.audio_stack import activated, start_audio_stack, stop_audio_stack
+from tests.audio_stack import running_audio_stack
 
 pytestmark = [pytest.mark.audio, pytest.mark.slow]
 
@@ -245,14 +245,8 @@ def unload(stack, module: str, name_arg: str) -> str:
 @pytest.fixture
 def own_stack(tmp_path):
     """A server of this test's own: modules are unloaded from it."""
-    stack, reason = start_audio_stack(tmp_path / "pulse")
-    if stack is None:
-        pytest.skip(f"PulseAudio could not start: {reason}")
-    try:
-        with activated(stack):
-            yield stack
-    finally:
-        stop_audio_stack(stack)
+    with running_audio_stack(tmp_path / "pulse") as stack:
+        yield stack
 
 
 def test_microphone_source_disappears_and_comes_back(own_stack, tmp_path):
