@@ -6,7 +6,7 @@ import stat
 import numpy as np
 import pytest
 
-from fixtures.tiny_command_model import save_tiny_model
+from fixtures.tiny_command_model import save_tiny_bank, save_tiny_model
 from voice_coach.audio.wavio import write_wav
 from voice_coach.cli import main
 from voice_coach.config import data_dir
@@ -14,14 +14,19 @@ from voice_coach.enrollment.folder import command_of_name
 from voice_coach.enrollment.store import ProfileStore
 from voice_coach.grammar import Grammar
 from voice_coach.recognition.neural import model as model_module
+from voice_coach.recognition.neural import refit as refit_module
+from voice_coach.recognition.neural.model import CommandModel
 from voice_coach.routines.loader import load_library
 
 
 @pytest.fixture
 def tiny_builtin_model(tmp_path, monkeypatch):
-    """The shipped model replaced by a tiny one (tests never depend on the trained weights)."""
+    """The shipped model (and its voice-profile bank) replaced by a tiny one (tests never depend
+    on the trained weights)."""
     path = save_tiny_model(tmp_path / "tiny_model.npz")
+    bank = save_tiny_bank(tmp_path / "tiny_bank.npz", CommandModel.load(path))
     monkeypatch.setattr(model_module, "builtin_model_path", lambda: path)
+    monkeypatch.setattr(refit_module, "builtin_bank_path", lambda: bank)
     return path
 
 

@@ -1,12 +1,14 @@
 """The guided enrollment: prompts, retries on bad takes, progress, interrupt and resume."""
 
+import threading
+
 import numpy as np
 import pytest
 
 from voice_coach.enrollment.guided import enroll_guided
 from voice_coach.enrollment.phrases import CORE_PHRASES, Prompt, core_prompts
 from voice_coach.enrollment.store import ProfileStore
-from voice_coach.enrollment.takes import TakeJudge
+from voice_coach.enrollment.takes import NOISY_COPIES, PHASES_S, TakeJudge
 from voice_coach.grammar import Grammar
 from voice_coach.routines.loader import load_library
 
@@ -114,3 +116,37 @@ def test_a_take_that_keeps_sounding_like_another_command_is_kept_on_the_last_tri
     assert result.done == 1
     assert guide.said.count("That sounded like pause. Again please.") == 6  # twice per take, then kept
     assert recorder.recorded == 9
+
+
+def test_each_saved_take_keeps_all_its_views(takes):
+    store = ProfileStore()
+    enroll_guided("anna", PROMPTS[:1], store, TakeJudge(None), FakeGuide(), FakeRecorder(takes["next"]))
+    profile = store.load("anna")
+    whole = [TakeJudge(None).judge(take, "next").take.vectors for take in takes["next"]]
+    assert all(len(PHASES_S) < len(rows) <= len(PHASES_S) + len(NOISY_COPIES) for rows in whole)
+    assert profile.takes == 3 and len(profile.labels) == sum(len(rows) for rows in whole)
+    np.testing.assert_allclose(profile.vectors, np.concatenate(whole), rtol=1e-5)
+
+
+def test_a_takes_views_are_embedded_while_the_next_take_is_recorded(takes):
+    """The slow part of a take runs on the worker during the next prompt and recording: a views()
+    that waits for the next recording to start would wait forever in a flow that ran it first."""
+    started = [threading.Event() for _ in range(3)]
+
+    class Recorder(FakeRecorder):
+        def record(self):
+            started[self.recorded].set()
+            return super().record()
+
+    class Overlapping(TakeJudge):
+        overlapped: list = []
+
+        def views(self, audio):
+            k = len(self.overlapped)
+            self.overlapped.append(k + 1 == len(started) or started[k + 1].wait(timeout=120))
+            return super().views(audio)
+
+    store = ProfileStore()
+    enroll_guided("anna", PROMPTS[:1], store, Overlapping(None), FakeGuide(), Recorder(takes["next"]))
+    assert Overlapping.overlapped == [True, True, True]
+    assert store.load("anna").count("next") == 3

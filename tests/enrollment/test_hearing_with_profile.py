@@ -1,5 +1,5 @@
 """End to end on real embeddings: a model that knows no words hears this person's enrolled
-commands through their profile, and still nothing in their ordinary sentences."""
+commands through their refitted profile, and still nothing in their ordinary sentences."""
 
 import numpy as np
 import pytest
@@ -9,8 +9,10 @@ from voice_coach.cli.transcribe import recognize
 from voice_coach.enrollment.takes import TakeJudge
 from voice_coach.grammar import Grammar
 from voice_coach.recognition.neural.model import label_of
-from voice_coach.recognition.neural.profile import ProfileSettings, VoiceProfile
+from voice_coach.recognition.neural.model import NONE_LABEL
+from voice_coach.recognition.neural.profile import VoiceProfile
 from voice_coach.recognition.neural.recognizer import NeuralRecognizer
+from voice_coach.recognition.neural.refit import ProfileBank, fingerprint, hidden_layer
 from voice_coach.routines.loader import load_library
 
 
@@ -40,35 +42,45 @@ def profile(say, grammar):
     return p
 
 
+TALK = ("good morning", "is the pressure all right", "we are nearly done", "tell me if it hurts",
+        "let me warm the oil first", "your other foot now", "that is a tender spot", "breathe out slowly")
+
+
 @pytest.fixture(scope="module")
-def model(say, profile):
+def talk(say):
+    judge = TakeJudge(None, noisy_copies=())
+    return np.stack([judge.judge(stream(say(t)), "none").take.vector for t in TALK])
+
+
+@pytest.fixture(scope="module")
+def model(profile, talk):
     """Input scaling from this voice's takes and some talk, as training would set it; weights random."""
-    judge = TakeJudge(None)
-    talk = [judge.judge(stream(say(t)), "none").take.vector for t in ("good morning", "is the pressure all right",
-                                                                      "we are nearly done")]
-    return tiny_model(standardize_on=np.concatenate([profile.vectors, np.stack(talk)]))
+    return tiny_model(standardize_on=np.concatenate([profile.vectors, talk]))
+
+
+@pytest.fixture(scope="module")
+def bank(model, talk):
+    """The training set's part in the refit: here, this voice's own talk as "none"."""
+    return ProfileBank(hidden_layer(model, talk), (NONE_LABEL,) * len(talk), fingerprint(model))
 
 
 def heard(recognizer, audio):
     return [label_of(h.command) for h in recognize(recognizer, audio, 480)]
 
 
-def with_profile(grammar, model, profile):
-    recognizer = NeuralRecognizer(grammar, model, profile=profile)
-    assert recognizer.profile is not None and recognizer.profile.profile is profile  # the hook is wired
-    # An untrained model's hidden layer separates words less than a trained one: closeness
-    # is judged on its own scale here.
-    recognizer.profile = profile.for_model(model, ProfileSettings(near=0.5, sure=0.65, margin=0.1))
+def with_profile(grammar, model, profile, bank):
+    recognizer = NeuralRecognizer(grammar, model)
+    recognizer.profile = profile.for_model(model, bank=bank)
     return recognizer
 
 
-def test_other_takes_are_heard_only_with_the_profile(say, grammar, profile, model):
+def test_other_takes_are_heard_only_with_the_profile(say, grammar, profile, model, bank):
     audio = stream(say("stop", 0.9), say("pain five", 1.1), say("next", 1.1))
     assert heard(NeuralRecognizer(grammar, model), audio) == []
-    assert heard(with_profile(grammar, model, profile), audio) == ["stop", "pain:level=5", "next"]
+    assert heard(with_profile(grammar, model, profile, bank), audio) == ["stop", "pain:level=5", "next"]
 
 
-def test_ordinary_sentences_stay_quiet_with_the_profile(say, grammar, profile, model):
+def test_ordinary_sentences_stay_quiet_with_the_profile(say, grammar, profile, model, bank):
     audio = stream(say("please lie back and relax your shoulders"), say("the weather is lovely today"),
                    say("how was your week"))
-    assert heard(with_profile(grammar, model, profile), audio) == []
+    assert heard(with_profile(grammar, model, profile, bank), audio) == []

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from fixtures.tiny_command_model import tiny_model
-from voice_coach.enrollment.takes import PHASES_S, TakeJudge, loud_level_dbfs
+from voice_coach.enrollment.takes import NOISY_COPIES, PHASES_S, TakeJudge, loud_level_dbfs, with_noise
+from voice_coach.audio.noise import active_rms
 from voice_coach.recognition.neural.model import label_of
 from voice_coach.recognition.neural.profile import VoiceProfile
 
@@ -23,8 +24,13 @@ def test_a_clear_take_passes_with_its_embeddings(judge, say):
     verdict = judge.judge(pad(say("next")), "next")
     assert verdict.problem == "" and verdict.take is not None
     assert verdict.take.vector.shape == (673,)
-    assert verdict.take.vectors.shape == (len(PHASES_S), 673)  # one per framing phase
+    # one per framing phase, then one per noisy copy
+    assert verdict.take.vectors.shape == (len(PHASES_S) + len(NOISY_COPIES), 673)
     assert not np.allclose(verdict.take.vectors[0], verdict.take.vectors[1])
+    quick = judge.judge(pad(say("next")), "next", views=False).take
+    assert quick.vectors.shape == (1, 673)
+    np.testing.assert_allclose(quick.vector, verdict.take.vector)
+    np.testing.assert_allclose(judge.views(pad(say("next"))), verdict.take.vectors[1:])
     assert 0.15 <= verdict.take.speech_s <= 1.5
     assert -30 < verdict.take.level_dbfs < -10
 
@@ -96,3 +102,14 @@ def label_of_text(text):
     from voice_coach.routines.loader import load_library
 
     return label_of(Grammar.build(load_library().all()).parse(text))
+
+
+@pytest.mark.parametrize("kind", ["white", "pink", "talk"])
+def test_noise_is_mixed_in_at_the_asked_level_throughout(kind, say):
+    speech = pad(say("next"))
+    padded = np.concatenate([np.zeros(8000, np.int16), speech, np.zeros(8000, np.int16)])
+    mixed = with_noise(padded, speech, kind, 10.0, np.random.default_rng(0))
+    added = mixed.astype(np.float64) - padded
+    snr = 20 * np.log10(active_rms(speech) / np.sqrt(np.mean(added**2)))
+    assert abs(snr - 10.0) < 0.5
+    assert np.sqrt(np.mean(added[:8000] ** 2)) > 0.3 * np.sqrt(np.mean(added**2))  # before the speech too

@@ -16,7 +16,7 @@ def takes(rng, n=3):
 def test_a_segment_like_a_take_is_pulled_to_its_command():
     model, rng = tiny_model(), np.random.default_rng(0)
     nxt, pause = takes(rng), takes(rng)
-    adapter = VoiceProfile("anna", ("next",) * 3 + ("pause",) * 3, np.concatenate([nxt, pause])).for_model(model)
+    adapter = VoiceProfile("anna", ("next",) * 3 + ("pause",) * 3, np.concatenate([nxt, pause])).prototypes(model)
     segment = nxt[1] + rng.standard_normal(POOLED).astype(np.float32) * 0.05
     base = model.probabilities_pooled(segment[None])[0]
     assert model.labels[int(np.argmax(base))] == "none"
@@ -28,7 +28,7 @@ def test_a_segment_like_a_take_is_pulled_to_its_command():
 
 def test_a_segment_unlike_every_take_is_left_alone():
     model, rng = tiny_model(), np.random.default_rng(1)
-    adapter = VoiceProfile("anna", ("next",) * 3, takes(rng)).for_model(model)
+    adapter = VoiceProfile("anna", ("next",) * 3, takes(rng)).prototypes(model)
     other = takes(rng, 1)[0]
     base = model.probabilities_pooled(other[None])[0]
     np.testing.assert_array_equal(adapter.adjust(other, base), base)
@@ -37,7 +37,7 @@ def test_a_segment_unlike_every_take_is_left_alone():
 def test_between_two_commands_it_does_not_take_sides():
     model, rng = tiny_model(), np.random.default_rng(2)
     a = takes(rng, 1)[0]
-    adapter = VoiceProfile("anna", ("next", "pause"), np.stack([a, a])).for_model(model)
+    adapter = VoiceProfile("anna", ("next", "pause"), np.stack([a, a])).prototypes(model)
     base = model.probabilities_pooled(a[None])[0]
     np.testing.assert_array_equal(adapter.adjust(a, base), base)
 
@@ -45,7 +45,7 @@ def test_between_two_commands_it_does_not_take_sides():
 def test_weight_grows_with_closeness_between_near_and_sure():
     model, rng = tiny_model(), np.random.default_rng(3)
     take = takes(rng, 1)[0]
-    adapter = VoiceProfile("anna", ("stop",), take[None]).for_model(model, ProfileSettings(near=0.0, sure=1.0, weight=1.0))
+    adapter = VoiceProfile("anna", ("stop",), take[None]).prototypes(model, ProfileSettings(near=0.0, sure=1.0, weight=1.0))
     h_take = _hidden(model, take)[0]
     far = takes(rng, 1)[0]
     closer = 0.5 * take + 0.5 * far
@@ -60,7 +60,7 @@ def test_weight_grows_with_closeness_between_near_and_sure():
 def test_takes_of_commands_the_model_lacks_are_ignored():
     model, rng = tiny_model(), np.random.default_rng(4)
     t = takes(rng, 1)
-    adapter = VoiceProfile("anna", ("no_such_command",), t).for_model(model)
+    adapter = VoiceProfile("anna", ("no_such_command",), t).prototypes(model)
     base = model.probabilities_pooled(t)[0]
     np.testing.assert_array_equal(adapter.adjust(t[0], base), base)
 
@@ -73,7 +73,7 @@ def test_a_profile_survives_a_retrained_model():
     for seed in (3, 9):
         model = tiny_model(seed=seed)
         segment = t[0]
-        adjusted = profile.for_model(model).adjust(segment, model.probabilities_pooled(segment[None])[0])
+        adjusted = profile.prototypes(model).adjust(segment, model.probabilities_pooled(segment[None])[0])
         assert model.labels[int(np.argmax(adjusted))] == "next"
 
 
@@ -91,8 +91,8 @@ def test_agreeing_with_the_models_first_choice_lets_a_less_close_take_count():
     strict = ProfileSettings(near=similarity + 0.05, sure=similarity + 0.15, margin=0.01, weight=0.9, agree=0.0)
     lenient = dataclasses.replace(strict, agree=0.1)
     agreeing = VoiceProfile("anna", (first,), take[None])
-    np.testing.assert_array_equal(agreeing.for_model(model, strict).adjust(segment, base), base)
-    pulled = agreeing.for_model(model, lenient).adjust(segment, base)
+    np.testing.assert_array_equal(agreeing.prototypes(model, strict).adjust(segment, base), base)
+    pulled = agreeing.prototypes(model, lenient).adjust(segment, base)
     assert pulled[model.labels.index(first)] > base[model.labels.index(first)]
-    disagreeing = VoiceProfile("anna", (other,), take[None]).for_model(model, lenient)
+    disagreeing = VoiceProfile("anna", (other,), take[None]).prototypes(model, lenient)
     np.testing.assert_array_equal(disagreeing.adjust(segment, base), base)

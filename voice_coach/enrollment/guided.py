@@ -2,15 +2,16 @@
 
 The flow talks to the world through two small ports, so tests drive it with
 fakes: a ``Guide`` that speaks and shows prompts, and a ``TakeRecorder`` that
-returns one take's audio.  Every accepted take is saved at once, so an
-interrupted enrollment resumes where it stopped (commands that already have
-their takes are skipped).
+returns one take's audio.  Every accepted take is saved as soon as its views
+are embedded, so an interrupted enrollment resumes where it stopped (commands
+that already have their takes are skipped).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -52,12 +53,40 @@ def _spoken_label(label: str, prompts: list[Prompt]) -> str:
     return next((p.text for p in prompts if p.label == label), label.replace("_", " ").split(":")[0])
 
 
+@dataclass
+class _Pending:
+    """An accepted take whose other views are still being computed."""
+
+    label: str
+    text: str
+    first: np.ndarray
+    views: Future
+
+
 def enroll_guided(user: str, prompts: list[Prompt], store: ProfileStore, judge: TakeJudge, guide: Guide,
                   recorder: TakeRecorder, takes: int = TAKES_PER_COMMAND, max_attempts: int = 4,
                   clock=time.monotonic) -> EnrollmentResult:
-    """Enroll (or continue enrolling) ``user``; saves after every accepted take."""
+    """Enroll (or continue enrolling) ``user``; saves after every accepted take.
+
+    A take's other views (``TakeJudge.views``, most of its CPU time) are computed on a worker
+    while the next prompt is spoken and recorded, and the take is saved once they are ready;
+    an interrupt waits for them, so no accepted take is lost.
+    """
     started = clock()
     profile = store.load(user) if store.exists(user) else empty_profile(user)
+    pending: _Pending | None = None
+
+    def settle() -> None:
+        nonlocal profile, pending
+        if pending is not None:
+            rows = np.concatenate([pending.first[None, :], pending.views.result()])
+            profile = profile.with_take(pending.label, rows, pending.text)
+            pending = None
+            store.save(_with_progress(profile, prompts, takes))
+
+    def count(label: str) -> int:
+        return profile.count(label) + (pending is not None and pending.label == label)
+
     todo = [p for p in prompts if profile.count(p.label) < takes]
     if profile.takes and todo:
         guide.say(f"Welcome back. {len(prompts) - len(todo)} of {len(prompts)} commands are done; let's go on.")
@@ -67,30 +96,35 @@ def enroll_guided(user: str, prompts: list[Prompt], store: ProfileStore, judge: 
         guide.say(f"I will ask for {len(prompts)} commands, {takes} times each. "
                   "Say each one the way you say it in a session, after the prompt.")
     skipped = []
-    for prompt in todo:
-        attempts = 0
-        while profile.count(prompt.label) < takes:
-            if attempts >= max_attempts:
-                guide.say(f"Let's leave {prompt.text!r} for later.")
-                skipped.append(prompt.text)
-                break
-            number = profile.count(prompt.label) + 1
-            guide.show(f"[{len(prompts) - len(todo) + todo.index(prompt) + 1}/{len(prompts)}] "
-                       f"{prompt.text!r}, take {number} of {takes}")
-            guide.say(f"Say: {prompt.text}" if number == 1 and attempts == 0 else f"Again: {prompt.text}")
-            verdict = judge.judge(recorder.record(), prompt.label, profile)
-            attempts += 1
-            if verdict.heard_label and attempts < max_attempts - 1:
-                guide.say(f"That sounded like {_spoken_label(verdict.heard_label, prompts)}. Again please.")
-                continue
-            if verdict.take is None:
-                guide.say(verdict.problem + ".")
-                continue
-            # The person's own way of saying it, heard as another command twice over, is
-            # exactly what the profile is for: keep it on the later attempts.
-            profile = profile.with_take(prompt.label, verdict.take.vectors, prompt.text)
-            attempts = 0
-            store.save(_with_progress(profile, prompts, takes))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="take-views") as worker:
+        try:
+            for prompt in todo:
+                attempts = 0
+                while count(prompt.label) < takes:
+                    if attempts >= max_attempts:
+                        guide.say(f"Let's leave {prompt.text!r} for later.")
+                        skipped.append(prompt.text)
+                        break
+                    number = count(prompt.label) + 1
+                    guide.show(f"[{len(prompts) - len(todo) + todo.index(prompt) + 1}/{len(prompts)}] "
+                               f"{prompt.text!r}, take {number} of {takes}")
+                    guide.say(f"Say: {prompt.text}" if number == 1 and attempts == 0 else f"Again: {prompt.text}")
+                    audio = recorder.record()
+                    settle()  # the take before: its views were computed while this one was prompted
+                    verdict = judge.judge(audio, prompt.label, profile, views=False)
+                    attempts += 1
+                    if verdict.heard_label and attempts < max_attempts - 1:
+                        guide.say(f"That sounded like {_spoken_label(verdict.heard_label, prompts)}. Again please.")
+                        continue
+                    if verdict.take is None:
+                        guide.say(verdict.problem + ".")
+                        continue
+                    # The person's own way of saying it, heard as another command twice over, is
+                    # exactly what the profile is for: keep it on the later attempts.
+                    pending = _Pending(prompt.label, prompt.text, verdict.take.vector, worker.submit(judge.views, audio))
+                    attempts = 0
+        finally:
+            settle()
     profile = _with_progress(profile, prompts, takes)
     store.save(profile)
     done = sum(1 for p in prompts if profile.count(p.label) >= takes)

@@ -12,17 +12,35 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from voice_coach.audio.noise import active_rms, colored_noise, reversed_talk
 from voice_coach.audio.room_sound import with_room_sound
-from voice_coach.recognition.neural.features import CHUNK_SAMPLES
-from voice_coach.recognition.neural.model import NONE_LABEL, CommandModel, pool
+from voice_coach.recognition.neural.features import CHUNK_SAMPLES, EMBEDDING_SIZE
+from voice_coach.recognition.neural.model import NONE_LABEL, SLICES, CommandModel, pool
 from voice_coach.recognition.neural.profile import ProfileSettings, VoiceProfile
 from voice_coach.recognition.neural.recognizer import SegmentStream
 
 RATE = 16000
 FRAME = 160  # 10 ms
+POOLED_SIZE = EMBEDDING_SIZE * (3 + SLICES) + 1  # model.pool's output
 # Embeddings come every 80 ms and change with where that grid falls on the word; the live engine's
 # grid falls anywhere, so each take is embedded at several offsets and every one is kept.
 PHASES_S = (0.0, 0.02, 0.04, 0.06)
+# The person will be heard over fans, music and talk, but enrolls in a quiet moment: each take is
+# also heard with noise mixed in (kind, SNR in dB against the take's speech), so their takes cover
+# where their noisy commands land too.  "talk" is the take itself backwards, by three talkers.
+NOISY_COPIES: tuple[tuple[str, float], ...] = (("white", 10.0), ("pink", 5.0), ("talk", 10.0))
+
+
+def with_noise(padded: np.ndarray, speech: np.ndarray, kind: str, snr_db: float,
+               rng: np.random.Generator) -> np.ndarray:
+    """int16 ``padded`` with ``kind`` noise throughout, ``snr_db`` below ``speech``'s active level."""
+    n = padded.size
+    if kind == "talk":
+        raw = reversed_talk(speech, n, rng)
+    else:
+        raw = colored_noise(n, rng, {"white": 0.0, "pink": 1.0, "brown": 2.0}[kind])
+    mixed = padded.astype(np.float64) + raw * active_rms(speech) * 10 ** (-snr_db / 20)
+    return np.clip(np.round(mixed), -32768, 32767).astype(np.int16)
 
 
 @dataclass(frozen=True)
@@ -49,8 +67,8 @@ class TakeSettings:
 
 @dataclass(frozen=True)
 class Take:
-    """A take that passed: its pooled embeddings at each framing phase (``vectors``, the first
-    is ``vector``) and what was measured on it."""
+    """A take that passed: its pooled embeddings (``vectors``: first as recorded, ``vector``,
+    then its other views: framing phases and noisy copies) and what was measured on it."""
 
     vectors: np.ndarray
     speech_s: float
@@ -96,13 +114,16 @@ def room_level_dbfs(audio: np.ndarray) -> float:
     return float(10 * np.log10(np.percentile(_frame_power(audio), 10) + 1e-20))
 
 
-def take_segment(audio: np.ndarray, stream: SegmentStream | None = None,
-                 phase_s: float = 0.0) -> tuple[np.ndarray, float, float] | None:
+def take_segment(audio: np.ndarray, stream: SegmentStream | None = None, phase_s: float = 0.0,
+                 noise: tuple[str, float] | None = None) -> tuple[np.ndarray, float, float] | None:
     """The pooled embeddings of the take's main segment (the one with the most speech), its
     speech seconds and the seconds of speech heard outside it; None when nothing was heard.
-    ``phase_s`` shifts the take against the 80 ms embedding grid."""
+    ``phase_s`` shifts the take against the 80 ms embedding grid; ``noise`` (kind, SNR dB) mixes
+    room noise in (``NOISY_COPIES``)."""
     rng = np.random.default_rng(len(audio))
     padded = with_room_sound(audio, 0.8, rng)
+    if noise is not None:
+        padded = with_noise(padded, audio, *noise, rng)
     if phase_s:
         padded = np.concatenate([padded[: int(phase_s * RATE)], padded])
     stream = stream or SegmentStream()
@@ -124,12 +145,17 @@ def take_segment(audio: np.ndarray, stream: SegmentStream | None = None,
 class TakeJudge:
     """Checks takes: level, clipping, length, and whether they sounded like another command."""
 
-    def __init__(self, model: CommandModel | None, settings: TakeSettings | None = None, stream_factory=SegmentStream):
+    def __init__(self, model: CommandModel | None, settings: TakeSettings | None = None, stream_factory=SegmentStream,
+                 noisy_copies: tuple[tuple[str, float], ...] = NOISY_COPIES):
         self.model = model
+        self.noisy_copies = noisy_copies
         self.settings = settings or TakeSettings()
         self._stream_factory = stream_factory
 
-    def judge(self, audio: np.ndarray, label: str, profile: VoiceProfile | None = None) -> TakeVerdict:
+    def judge(self, audio: np.ndarray, label: str, profile: VoiceProfile | None = None,
+              views: bool = True) -> TakeVerdict:
+        """The checks, and the take's pooled embeddings; ``views``: also its other views
+        (``TakeJudge.views``), else only the first (the caller adds the rest later)."""
         s = self.settings
         audio = np.asarray(audio, np.int16).reshape(-1)
         if audio.size < FRAME:
@@ -155,11 +181,21 @@ class TakeJudge:
         if speech_s > s.max_speech_s or other_s > 0.3:
             return TakeVerdict(None, more)
         heard = self.sounded_like(vector, label, profile)
-        shifted = [found[0] for ph in PHASES_S[1:] if (found := take_segment(audio, self._stream_factory(), ph))]
-        take = Take(np.stack([vector, *shifted]), round(speech_s, 3), round(level, 1))
+        rows = [vector[None, :], self.views(audio)] if views else [vector[None, :]]
+        take = Take(np.concatenate(rows), round(speech_s, 3), round(level, 1))
         if heard:
             return TakeVerdict(take, "sounded like another command", heard)
         return TakeVerdict(take)
+
+    def views(self, audio: np.ndarray) -> np.ndarray:
+        """The take's pooled embeddings at the other framing phases and with room noise mixed in
+        (``NOISY_COPIES``), one row each; these take most of a take's time."""
+        audio = np.asarray(audio, np.int16).reshape(-1)
+        shifted = [found[0] for ph in PHASES_S[1:] if (found := take_segment(audio, self._stream_factory(), ph))]
+        noisy = [found[0] for k, noise in enumerate(self.noisy_copies)
+                 if (found := take_segment(audio, self._stream_factory(), PHASES_S[k % len(PHASES_S)], noise))]
+        rows = shifted + noisy
+        return np.stack(rows) if rows else np.zeros((0, POOLED_SIZE), np.float32)
 
     def sounded_like(self, vector: np.ndarray, label: str, profile: VoiceProfile | None) -> str:
         """The other command this take is confidently heard as (with the person's takes so far), or ""."""
@@ -169,7 +205,7 @@ class TakeJudge:
         if profile is not None and profile.takes:
             # Full weight: the question is whether the take lies on their takes of another
             # command, not how much to trust that while listening.
-            p = profile.for_model(self.model, replace(ProfileSettings(), weight=1.0)).adjust(vector, p)
+            p = profile.prototypes(self.model, replace(ProfileSettings(), weight=1.0)).adjust(vector, p)
         best = int(np.argmax(p))
         other = self.model.labels[best]
         if other in (label, NONE_LABEL):

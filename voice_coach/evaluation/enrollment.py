@@ -11,6 +11,7 @@ embeddings of each test stream are computed once and replayed, so "with" and
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 import random
@@ -22,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from voice_coach.enrollment.phrases import CORE_PHRASES, Prompt, core_prompts
+from voice_coach.enrollment import takes
 from voice_coach.enrollment.takes import PHASES_S, TakeJudge
 from voice_coach.evaluation import corpus
 from voice_coach.evaluation.corpus import Condition
@@ -31,7 +33,8 @@ from voice_coach.grammar import Grammar
 from voice_coach.intents import Command
 from voice_coach.recognition.neural.features import EMBEDDING_SIZE, EmbeddingStream, load_frontend
 from voice_coach.recognition.neural.model import CommandModel, label_of
-from voice_coach.recognition.neural.profile import ProfileSettings, VoiceProfile
+from voice_coach.recognition.neural.profile import VoiceProfile
+from voice_coach.recognition.neural.refit import RefitSettings, fingerprint
 from voice_coach.recognition.neural.recognizer import NeuralRecognizer, SegmentStream
 from voice_coach.routines.loader import load_library
 
@@ -51,7 +54,7 @@ def as_int16(speech: np.ndarray) -> np.ndarray:
 
 def enroll_voice(voice: Voice, cache: Path | None) -> VoiceProfile:
     """The profile a voice gets from three clean takes per core command."""
-    judge = TakeJudge(None)
+    judge = TakeJudge(None, noisy_copies=takes.NOISY_COPIES)
     profile = VoiceProfile(voice.label, (), np.zeros((0, 0), np.float32))
     for prompt in core_prompts(grammar()):
         for tempo in ENROLL_TEMPOS:
@@ -140,7 +143,7 @@ class StreamJob:
     profile_vectors: np.ndarray
     profile_labels: tuple[str, ...]
     profile_take_ids: tuple[int, ...]
-    settings: tuple[ProfileSettings, ...]  # each is measured on the same replayed embeddings
+    settings: tuple[RefitSettings, ...]  # each is measured on the same replayed embeddings
     split: str = "held-out"
     engine: str = "neural"  # or "fused" (the default engine: PocketSphinx + neural + verifier)
 
@@ -172,9 +175,8 @@ class _RememberedSphinx:
         return self._verdicts[key]
 
 
-def _hear(g: Grammar, model: CommandModel, audio: np.ndarray, frontend, profile: VoiceProfile | None,
-          settings: ProfileSettings, engine: str = "neural", verdicts: dict | None = None):
-    adapter = profile.for_model(model, settings) if profile is not None else None
+def _hear(g: Grammar, model: CommandModel, audio: np.ndarray, frontend, adapter,
+          engine: str = "neural", verdicts: dict | None = None):
     stream = SegmentStream(embeddings=EmbeddingStream(frontend=frontend))
     if engine == "fused":
         from voice_coach.recognition.fused import FusedRecognizer
@@ -193,10 +195,29 @@ def _hear(g: Grammar, model: CommandModel, audio: np.ndarray, frontend, profile:
     return heard + recognizer.flush()
 
 
+_FITTED: dict = {}
+
+
+def _adapters(profile: VoiceProfile, model: CommandModel, settings: tuple[RefitSettings, ...]) -> list:
+    """One bound profile per settings entry; entries that differ only in their gate share one
+    fit (the gate is applied when listening)."""
+    out = []
+    voice = hashlib.sha1(np.ascontiguousarray(profile.vectors).tobytes() + repr(profile.labels).encode()).hexdigest()
+    for entry in settings:
+        key = (voice, fingerprint(model), dataclasses.replace(entry, gate=-1.0))
+        if key not in _FITTED:  # a worker hears several streams of one voice
+            _FITTED[key] = profile.for_model(model, key[2])
+        adapter = copy.copy(_FITTED[key])
+        adapter.settings = entry
+        out.append(adapter)
+    return out
+
+
 def run_stream(job: StreamJob) -> StreamOutcome:
     g = grammar()
     model = CommandModel.load(Path(job.model_path) if job.model_path else None)
     profile = VoiceProfile(job.voice.label, job.profile_labels, job.profile_vectors, take_ids=job.profile_take_ids)
+    adapters = _adapters(profile, model, job.settings)
     before: list[Outcome] = []
     afters: list[list[Outcome]] = [[] for _ in job.settings]
     for k, (tempo, items) in enumerate(test_parts(g, core_prompts(g), job.voice_index, job.sentences, "enrollment",
@@ -212,23 +233,20 @@ def run_stream(job: StreamJob) -> StreamOutcome:
         verdicts: dict = {}
         if outputs is None:
             recording = _Recording()
-            before += score_trials(trials, _hear(g, model, audio, recording, None, job.settings[0],
-                                                 job.engine, verdicts))[0]
+            before += score_trials(trials, _hear(g, model, audio, recording, None, job.engine, verdicts))[0]
             outputs = recording.outputs
             _save_outputs(saved, outputs)
         else:
-            before += score_trials(trials, _hear(g, model, audio, _Replay(outputs), None, job.settings[0],
-                                                 job.engine, verdicts))[0]
-        for after, settings in zip(afters, job.settings):
-            after += score_trials(trials, _hear(g, model, audio, _Replay(outputs), profile, settings,
-                                                job.engine, verdicts))[0]
+            before += score_trials(trials, _hear(g, model, audio, _Replay(outputs), None, job.engine, verdicts))[0]
+        for after, adapter in zip(afters, adapters):
+            after += score_trials(trials, _hear(g, model, audio, _Replay(outputs), adapter, job.engine, verdicts))[0]
     return StreamOutcome(job.voice.label, job.condition, before, afters)
 
 
 def _enroll_job(args: tuple[Voice, str]) -> VoiceProfile:
     """enroll_voice, kept on disk (pooled takes do not depend on the model)."""
     voice, cache = args[0], Path(args[1])
-    path = cache / "enrollment-profiles" / f"{stable_seed(voice.label, ENROLL_TEMPOS, CORE_PHRASES, PHASES_S, CACHE_VERSION)}.npz"
+    path = cache / "enrollment-profiles" / f"{stable_seed(voice.label, ENROLL_TEMPOS, CORE_PHRASES, PHASES_S, CACHE_VERSION, *takes.NOISY_COPIES)}.npz"
     if path.exists():
         with np.load(path) as data:
             return VoiceProfile(voice.label, tuple(str(x) for x in data["labels"]), data["vectors"],
@@ -240,20 +258,16 @@ def _enroll_job(args: tuple[Voice, str]) -> VoiceProfile:
 
 
 def evaluate(voices: tuple[Voice, ...], conditions: tuple[Condition, ...], cache: Path, model_path: str = "",
-             sentences: int = 30, jobs: int = 1, settings: tuple[ProfileSettings, ...] = (),
+             sentences: int = 30, jobs: int = 1, settings: tuple[RefitSettings, ...] = (),
              split: str = "held-out", engine: str = "neural") -> tuple[list[StreamOutcome], float]:
     """Every (voice, condition) without and with the voice's profile (once per entry of
     ``settings``; default: the shipped settings); also returns the slowest time one profile took
     to bind to the model (the on-device adaptation), in seconds."""
-    settings = tuple(settings) or (ProfileSettings(),)
+    settings = tuple(settings) or (RefitSettings(),)
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         profiles = list(pool.map(_enroll_job, [(v, str(cache)) for v in voices]))
         model = CommandModel.load(Path(model_path) if model_path else None)
-        adapt_s = 0.0
-        for profile in profiles:
-            started = time.process_time()
-            profile.for_model(model, settings[0])
-            adapt_s = max(adapt_s, time.process_time() - started)
+        adapt_s = max((profile.for_model(model, settings[0]).fit_s for profile in profiles), default=0.0)
         stream_jobs = [StreamJob(v, k, c, sentences, str(cache), model_path, p.vectors, p.labels, p.take_ids,
                                  settings, split, engine)
                        for k, (v, p) in enumerate(zip(voices, profiles)) for c in conditions]
@@ -308,30 +322,28 @@ def errors(results: list[StreamOutcome], limit: int) -> list[str]:
 TUNING_CONDITIONS = (Condition(), Condition("white", 10), Condition("babble", 10))
 
 
-def settings_grid() -> tuple[ProfileSettings, ...]:
+def settings_grid() -> tuple[RefitSettings, ...]:
     """The shipped settings first, then the candidates the tuning split chooses among."""
-    grid = [ProfileSettings()]
-    for near in (0.6, 0.7, 0.8):
-        for margin in (0.03, 0.06):
-            for weight in (0.7, 0.95):
-                for agree in (0.0, 0.15):
-                    candidate = ProfileSettings(near=near, sure=round(near + 0.12, 2), margin=margin,
-                                                weight=weight, agree=agree)
-                    if candidate not in grid:
-                        grid.append(candidate)
+    grid = [RefitSettings()]
+    for person_weight in (1.0, 3.0, 10.0, 30.0):
+        for prior in (1e-4, 1e-3, 1e-2):
+            for gate in (-1.0, 0.6, 0.75):
+                candidate = RefitSettings(person_weight=person_weight, prior=prior, gate=gate)
+                if candidate not in grid:
+                    grid.append(candidate)
     return tuple(grid)
 
 
 @dataclass(frozen=True)
 class GridRow:
-    settings: ProfileSettings
+    settings: RefitSettings
     commands_right: int
     commands: int
     false_commands: int
     sentences: int
 
 
-def grid_rows(results: list[StreamOutcome], grid: tuple[ProfileSettings, ...]) -> tuple[GridRow, list[GridRow]]:
+def grid_rows(results: list[StreamOutcome], grid: tuple[RefitSettings, ...]) -> tuple[GridRow, list[GridRow]]:
     """The no-profile baseline and one row per grid entry, summed over every stream."""
     def row(settings, pick) -> GridRow:
         outcomes = [o for r in results for o in pick(r)]
@@ -345,13 +357,14 @@ def grid_rows(results: list[StreamOutcome], grid: tuple[ProfileSettings, ...]) -
 
 def choose(baseline: GridRow, rows: list[GridRow]) -> GridRow:
     """Most commands right among settings that raise no false command over the baseline; on a
-    tie the more cautious one (takes counting later, needing a wider margin)."""
+    tie the more cautious one (the person's takes counting less, a stronger pull back)."""
     allowed = [r for r in rows if r.false_commands <= baseline.false_commands] or [rows[0]]
-    return max(allowed, key=lambda r: (r.commands_right, -r.false_commands, r.settings.near, r.settings.margin))
+    return max(allowed, key=lambda r: (r.commands_right, -r.false_commands, -r.settings.person_weight,
+                                       r.settings.prior, r.settings.gate))
 
 
 def tune(cache: Path, model_path: str, jobs: int, sentences: int) -> str:
-    """Fit ProfileSettings on the tuning split only: every tuning voice enrolls, every grid entry
+    """Fit RefitSettings on the tuning split only: every tuning voice enrolls, every grid entry
     is replayed on the same embeddings; returns a report naming the choice."""
     grid = settings_grid()
     results, _ = evaluate(corpus.TUNING_VOICES, TUNING_CONDITIONS, cache, model_path, sentences=sentences,
@@ -363,8 +376,8 @@ def tune(cache: Path, model_path: str, jobs: int, sentences: int) -> str:
              f"{baseline.false_commands}/{baseline.sentences} false commands"]
     for r in sorted(rows, key=lambda r: -r.commands_right):
         mark = "  <- chosen" if r is best else ""
-        lines.append(f"near {r.settings.near:.2f} sure {r.settings.sure:.2f} margin {r.settings.margin:.2f} "
-                     f"weight {r.settings.weight:.2f} agree {r.settings.agree:.2f}: {r.commands_right}/{r.commands} right, "
+        lines.append(f"person weight {r.settings.person_weight:g} prior {r.settings.prior:g} "
+                     f"gate {r.settings.gate:g}: {r.commands_right}/{r.commands} right, "
                      f"{r.false_commands}/{r.sentences} false{mark}")
     return "\n".join(lines)
 

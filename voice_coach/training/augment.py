@@ -5,17 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from voice_coach.audio.noise import colored_noise
+
 RATE = 16000
-
-
-def colored_noise(n: int, rng: np.random.Generator, exponent: float) -> np.ndarray:
-    """Noise with power ∝ 1/f^exponent (0 white, 1 pink, 2 brown), unit RMS."""
-    spectrum = np.fft.rfft(rng.standard_normal(n))
-    freqs = np.fft.rfftfreq(n, 1 / RATE)
-    spectrum[1:] /= freqs[1:] ** (exponent / 2)
-    spectrum[0] = 0
-    x = np.fft.irfft(spectrum, n)
-    return x / (np.sqrt(np.mean(x * x)) + 1e-12)
 
 
 def hum(n: int, rng: np.random.Generator) -> np.ndarray:

@@ -9,11 +9,36 @@ from voice_coach.recognition.neural.model import sha256_of
 from voice_coach.training.voices import HELD_OUT_VARIANTS, TRAIN_ACCENTS, TRAIN_VARIANTS
 
 RESULTS_BEGIN, RESULTS_END = "<!-- held-out-results:begin -->", "<!-- held-out-results:end -->"
+BANK_BEGIN, BANK_END = "<!-- profile-bank:begin -->", "<!-- profile-bank:end -->"
+
+
+def bank_section(bank_path: Path, none_rows: int, command_rows: int, examples: int, shards: int, seed: int) -> str:
+    """The card's paragraph on the voice-profile bank (written by scripts/build_profile_bank.py)."""
+    return (f"{BANK_BEGIN}\n- **Voice-profile bank:** `{bank_path.name}`, {bank_path.stat().st_size / 1e6:.2f} MB, "
+            f"sha256 `{sha256_of(bank_path)}`: {none_rows} \"none\" and {command_rows} command examples (of "
+            f"{examples}) from the first {shards} training shards (seed {seed}), as this model's hidden-layer "
+            "activations (float16); used only to refit the last layer to one person's enrollment takes "
+            "(`neural/refit.py`). Reproduce: `scripts/build_profile_bank.py` (shards cached).\n"
+            f"{BANK_END}")
+
+
+def put_bank_section(card: Path, section: str) -> None:
+    """Replace (or add, before the results) the bank paragraph of an existing card."""
+    text = card.read_text()
+    if BANK_BEGIN in text and BANK_END in text:
+        text = text[: text.index(BANK_BEGIN)] + section + text[text.index(BANK_END) + len(BANK_END):]
+    else:
+        text = text.replace("\n## Held-out results", f"{section}\n\n## Held-out results", 1)
+    card.write_text(text)
 
 
 def write_card(model_path: Path, meta: dict, verifier_meta: dict | None = None) -> Path:
     """Write MODEL_CARD.md next to the model, keeping an existing held-out results block."""
     card = model_path.parent / "MODEL_CARD.md"
+    bank = ""
+    if card.exists() and BANK_BEGIN in card.read_text():
+        old = card.read_text()
+        bank = old[old.index(BANK_BEGIN): old.index(BANK_END) + len(BANK_END)] + "\n"
     results = f"{RESULTS_BEGIN}\n_not measured yet: run `scripts/eval_recognition.py --write-docs`_\n{RESULTS_END}"
     if card.exists():
         old = card.read_text()
@@ -55,7 +80,7 @@ def write_card(model_path: Path, meta: dict, verifier_meta: dict | None = None) 
 - **Known limits:** synthetic voices only (no real speakers); commands must be said alone; a segment with more
   than 3 s of speech is never a command; routine names outside the built-in routines are not classes (the fused
   engine takes them from PocketSphinx's grammar decode).
-
+{bank}
 ## Held-out results (`scripts/eval_recognition.py`)
 
 {results}

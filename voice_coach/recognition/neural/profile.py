@@ -2,13 +2,10 @@
 
 The profile holds no audio, only the pooled openWakeWord embeddings of each
 take (``model.pool``), so it does not depend on the command model's weights and
-survives a retrained model.  Bound to a model it becomes a nearest-prototype
-check in the model's hidden layer (the part trained to ignore noise): a segment
-that lies close to the person's own takes of one command, and clearly closer
-to them than to their takes of any other command, has the model's probabilities
-pulled towards that command.  A segment far from every take (ordinary talk, a
-command they did not enroll) keeps the model's probabilities untouched; on the
-held-out voices false commands still rose a little (README, "Learning a voice").
+survives a retrained model.  Bound to a model for listening (``for_model``) it
+refits the model's last layer on the takes (``refit``).  Its other use is the
+take check while enrolling (``prototypes``): does a new take lie close to the
+person's own takes of another command?
 """
 
 from __future__ import annotations
@@ -18,13 +15,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from voice_coach.recognition.neural.model import CommandModel
+from voice_coach.recognition.neural.refit import ProfileBank, RefitAdapter, RefitSettings, hidden_layer
 
 POOL_VERSION = 1  # bump when model.pool changes its layout: stored takes would no longer fit
 
 
 @dataclass(frozen=True)
 class ProfileSettings:
-    """How close a segment must be to the person's takes (cosine similarity, -1–1, in the
+    """For the take check (``prototypes``): how close a segment must be to the person's takes (cosine similarity, -1–1, in the
     model's hidden layer) before they count, and how much they count (0–1).
 
     near: similarity at which the takes start to count.
@@ -83,21 +81,26 @@ class VoiceProfile:
         return VoiceProfile(self.user, (*self.labels, *[label] * len(rows)), np.concatenate([old, rows]),
                             (*self.texts, *[text] * len(rows)), dict(self.meta), (*ids, *[new_id] * len(rows)))
 
-    def for_model(self, model: CommandModel, settings: ProfileSettings | None = None) -> "ProfileAdapter":
+    def for_model(self, model: CommandModel, settings: RefitSettings | None = None,
+                  bank: ProfileBank | None = None) -> RefitAdapter:
+        """The model refitted to this person, for listening (``bank``: the shipped one)."""
+        return RefitAdapter(self, model, settings, bank)
+
+    def prototypes(self, model: CommandModel, settings: ProfileSettings | None = None) -> "ProfileAdapter":
+        """The takes as prototypes in the model's hidden layer, for the take check."""
         return ProfileAdapter(self, model, settings or ProfileSettings())
 
 
 def _hidden(model: CommandModel, pooled: np.ndarray) -> np.ndarray:
     """The model's activations before its last layer, unit length per row."""
-    h = (np.asarray(pooled, np.float32).reshape(-1, model.mean.size) - model.mean) / model.scale
-    for w, b in zip(model.weights[:-1], model.biases[:-1]):
-        h = np.maximum(h @ w + b, 0.0)
+    h = hidden_layer(model, pooled)
     return h / (np.linalg.norm(h, axis=1, keepdims=True) + 1e-9)
 
 
 class ProfileAdapter:
-    """A profile bound to one command model: ``adjust`` pulls probabilities towards the
-    person's own take a segment resembles."""
+    """A profile's takes as prototypes of one command model: ``adjust`` pulls probabilities
+    towards the person's own take a segment resembles (the take check; it listened too, before
+    the refit heard more: README, "Learning a voice")."""
 
     def __init__(self, profile: VoiceProfile, model: CommandModel, settings: ProfileSettings) -> None:
         self.profile = profile
