@@ -52,6 +52,7 @@ from voice_coach.evaluation.corpus import Condition  # noqa: E402
 from voice_coach.evaluation.scoring import Outcome, percentile_ms, rate, score_trials  # noqa: E402
 from voice_coach.evaluation.synth import Voice, available  # noqa: E402
 from voice_coach.grammar import Grammar  # noqa: E402
+from voice_coach.marked_block import replace_marked_block  # noqa: E402
 from voice_coach.routines.loader import load_library  # noqa: E402
 
 CHUNK_SAMPLES = 480  # 30 ms
@@ -407,19 +408,15 @@ def main(argv: list[str] | None = None) -> int:
         stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         block = f"{BEGIN}\n_{mode}, {stamp}, `scripts/eval_recognition.py{' --quick' if args.quick else ''}`_\n\n{table}\n{END}"
         text = DOC.read_text() if DOC.exists() else ""
-        if BEGIN in text and END in text:
-            text = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END):]
-        else:
-            text += "\n" + block + "\n"
-        DOC.write_text(text)
+        DOC.write_text(replace_marked_block(text, BEGIN, END, block) or text + "\n" + block + "\n")
         card = ROOT / "voice_coach" / "recognition" / "neural" / "data" / "MODEL_CARD.md"
         if card.exists():
             from voice_coach.training.model_card import RESULTS_BEGIN, RESULTS_END
 
-            text = card.read_text()
-            if RESULTS_BEGIN in text and RESULTS_END in text:
-                inner = block.replace(BEGIN, RESULTS_BEGIN).replace(END, RESULTS_END)
-                card.write_text(text[: text.index(RESULTS_BEGIN)] + inner + text[text.index(RESULTS_END) + len(RESULTS_END):])
+            inner = block.replace(BEGIN, RESULTS_BEGIN).replace(END, RESULTS_END)
+            text = replace_marked_block(card.read_text(), RESULTS_BEGIN, RESULTS_END, inner)
+            if text is not None:
+                card.write_text(text)
     return 0
 
 

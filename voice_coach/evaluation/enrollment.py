@@ -31,6 +31,7 @@ from voice_coach.evaluation.scoring import Outcome, rate, score_trials
 from voice_coach.evaluation.synth import Voice, synthesize
 from voice_coach.grammar import Grammar
 from voice_coach.intents import Command
+from voice_coach.marked_block import replace_marked_block
 from voice_coach.recognition.neural.features import EMBEDDING_SIZE, EmbeddingStream, load_frontend
 from voice_coach.recognition.neural.model import CommandModel, label_of
 from voice_coach.recognition.neural.profile import VoiceProfile
@@ -438,8 +439,7 @@ def main(argv: list[str] | None = None) -> int:
     for line in errors(results, args.show_errors):
         print(line)
     if args.write_readme:
-        body = README.read_text()
-        if BEGIN in body and END in body:
-            body = body[: body.index(BEGIN)] + f"{BEGIN}\n{note}\n\n{text}\n{END}" + body[body.index(END) + len(END):]
+        body = replace_marked_block(README.read_text(), BEGIN, END, f"{BEGIN}\n{note}\n\n{text}\n{END}")
+        if body is not None:
             README.write_text(body)
     return 0

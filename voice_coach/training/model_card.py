@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from voice_coach.evaluation import corpus
+from voice_coach.marked_block import marked_block, replace_marked_block
 from voice_coach.recognition.neural.model import sha256_of
 from voice_coach.training.voices import HELD_OUT_VARIANTS, TRAIN_ACCENTS, TRAIN_VARIANTS
 
@@ -25,25 +26,19 @@ def bank_section(bank_path: Path, none_rows: int, command_rows: int, examples: i
 def put_bank_section(card: Path, section: str) -> None:
     """Replace (or add, before the results) the bank paragraph of an existing card."""
     text = card.read_text()
-    if BANK_BEGIN in text and BANK_END in text:
-        text = text[: text.index(BANK_BEGIN)] + section + text[text.index(BANK_END) + len(BANK_END):]
-    else:
-        text = text.replace("\n## Held-out results", f"{section}\n\n## Held-out results", 1)
-    card.write_text(text)
+    replaced = replace_marked_block(text, BANK_BEGIN, BANK_END, section)
+    card.write_text(replaced if replaced is not None
+                    else text.replace("\n## Held-out results", f"{section}\n\n## Held-out results", 1))
 
 
 def write_card(model_path: Path, meta: dict, verifier_meta: dict | None = None) -> Path:
     """Write MODEL_CARD.md next to the model, keeping an existing held-out results block."""
     card = model_path.parent / "MODEL_CARD.md"
-    bank = ""
-    if card.exists() and BANK_BEGIN in card.read_text():
-        old = card.read_text()
-        bank = old[old.index(BANK_BEGIN): old.index(BANK_END) + len(BANK_END)] + "\n"
-    results = f"{RESULTS_BEGIN}\n_not measured yet: run `scripts/eval_recognition.py --write-docs`_\n{RESULTS_END}"
-    if card.exists():
-        old = card.read_text()
-        if RESULTS_BEGIN in old and RESULTS_END in old:
-            results = old[old.index(RESULTS_BEGIN): old.index(RESULTS_END) + len(RESULTS_END)]
+    old = card.read_text() if card.exists() else ""
+    bank = marked_block(old, BANK_BEGIN, BANK_END)
+    bank = bank + "\n" if bank is not None else ""
+    results = marked_block(old, RESULTS_BEGIN, RESULTS_END) or (
+        f"{RESULTS_BEGIN}\n_not measured yet: run `scripts/eval_recognition.py --write-docs`_\n{RESULTS_END}")
     kinds = ", ".join(f"{k} {v}" for k, v in sorted(meta.get("kinds", {}).items()))
     held_out = ", ".join(v.label for v in corpus.HELD_OUT_VOICES)
     tuning = ", ".join(v.label for v in corpus.TUNING_VOICES)
