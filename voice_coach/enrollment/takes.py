@@ -14,14 +14,13 @@ import numpy as np
 
 from voice_coach.audio.noise import active_rms, colored_noise, reversed_talk
 from voice_coach.audio.room_sound import with_room_sound
-from voice_coach.recognition.neural.features import CHUNK_SAMPLES, EMBEDDING_SIZE
-from voice_coach.recognition.neural.model import NONE_LABEL, SLICES, CommandModel, pool
+from voice_coach.recognition.neural.features import CHUNK_SAMPLES
+from voice_coach.recognition.neural.model import NONE_LABEL, POOLED_SIZE, CommandModel, pool
 from voice_coach.recognition.neural.profile import ProfileSettings, VoiceProfile
 from voice_coach.recognition.neural.recognizer import SegmentStream
 
 RATE = 16000
 FRAME = 160  # 10 ms
-POOLED_SIZE = EMBEDDING_SIZE * (3 + SLICES) + 1  # model.pool's output
 # Embeddings come every 80 ms and change with where that grid falls on the word; the live engine's
 # grid falls anywhere, so each take is embedded at several offsets and every one is kept.
 PHASES_S = (0.0, 0.02, 0.04, 0.06)

@@ -23,8 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from voice_coach.enrollment.phrases import CORE_PHRASES, Prompt, core_prompts
-from voice_coach.enrollment import takes
-from voice_coach.enrollment.takes import PHASES_S, TakeJudge
+from voice_coach.enrollment.takes import NOISY_COPIES, PHASES_S, TakeJudge
 from voice_coach.evaluation import corpus
 from voice_coach.evaluation.corpus import Condition
 from voice_coach.evaluation.scoring import Outcome, rate, score_trials
@@ -55,7 +54,7 @@ def as_int16(speech: np.ndarray) -> np.ndarray:
 
 def enroll_voice(voice: Voice, cache: Path | None) -> VoiceProfile:
     """The profile a voice gets from three clean takes per core command."""
-    judge = TakeJudge(None, noisy_copies=takes.NOISY_COPIES)
+    judge = TakeJudge(None)
     profile = VoiceProfile(voice.label, (), np.zeros((0, 0), np.float32))
     for prompt in core_prompts(grammar()):
         for tempo in ENROLL_TEMPOS:
@@ -247,7 +246,7 @@ def run_stream(job: StreamJob) -> StreamOutcome:
 def _enroll_job(args: tuple[Voice, str]) -> VoiceProfile:
     """enroll_voice, kept on disk (pooled takes do not depend on the model)."""
     voice, cache = args[0], Path(args[1])
-    path = cache / "enrollment-profiles" / f"{stable_seed(voice.label, ENROLL_TEMPOS, CORE_PHRASES, PHASES_S, CACHE_VERSION, *takes.NOISY_COPIES)}.npz"
+    path = cache / "enrollment-profiles" / f"{stable_seed(voice.label, ENROLL_TEMPOS, CORE_PHRASES, PHASES_S, CACHE_VERSION, *NOISY_COPIES)}.npz"
     if path.exists():
         with np.load(path) as data:
             return VoiceProfile(voice.label, tuple(str(x) for x in data["labels"]), data["vectors"],

@@ -17,10 +17,12 @@ from pathlib import Path
 import numpy as np
 
 from voice_coach.errors import RecognizerError
+from voice_coach.recognition.neural.features import EMBEDDING_SIZE
 from voice_coach.intents import Command, Intent
 
 NONE_LABEL = "none"
 SLICES = 4
+POOLED_SIZE = EMBEDDING_SIZE * (3 + SLICES) + 1  # pool()'s output: mean, max, spread, the slices, length
 MODEL_FILE = "command_model.npz"
 
 

@@ -15,15 +15,16 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from voice_coach.recognition.neural.model import CommandModel
-from voice_coach.recognition.neural.refit import ProfileBank, RefitAdapter, RefitSettings, hidden_layer
+from voice_coach.recognition.neural.refit import ProfileBank, RefitAdapter, RefitSettings, hidden_layer, unit_rows
 
 POOL_VERSION = 1  # bump when model.pool changes its layout: stored takes would no longer fit
 
 
 @dataclass(frozen=True)
 class ProfileSettings:
-    """For the take check (``prototypes``): how close a segment must be to the person's takes (cosine similarity, -1–1, in the
-    model's hidden layer) before they count, and how much they count (0–1).
+    """For the take check (``prototypes``): how close a segment must be to the person's takes
+    (cosine similarity, -1–1, in the model's hidden layer) before they count, and how much they
+    count (0–1).
 
     near: similarity at which the takes start to count.
     sure: similarity at which they count fully (weight ``weight``).
@@ -33,10 +34,9 @@ class ProfileSettings:
         model's own first choice (two weak signals that agree are a stronger one).
     """
 
-    # Fitted on the tuning split only (`scripts/eval_recognition.py --enrollment --tune`, 5 voices x
-    # clean, white and babble at 10 dB): the most commands right (586 of 1125; 518 without a
-    # profile, 557 with the first hand-set values) among settings with no more false commands
-    # than without a profile (28 of 375).
+    # Fitted on the tuning split when the prototypes still listened (586 of 1125 commands right,
+    # 518 without a profile; README, "Learning a voice"); the take check now uses them at full
+    # weight, where only near, sure, margin and agree matter.
     near: float = 0.70
     sure: float = 0.82
     margin: float = 0.06
@@ -93,8 +93,7 @@ class VoiceProfile:
 
 def _hidden(model: CommandModel, pooled: np.ndarray) -> np.ndarray:
     """The model's activations before its last layer, unit length per row."""
-    h = hidden_layer(model, pooled)
-    return h / (np.linalg.norm(h, axis=1, keepdims=True) + 1e-9)
+    return unit_rows(hidden_layer(model, pooled))
 
 
 class ProfileAdapter:

@@ -96,7 +96,8 @@ class ProfileBank:
         return bank
 
 
-def _unit(rows: np.ndarray) -> np.ndarray:
+def unit_rows(rows: np.ndarray) -> np.ndarray:
+    """Each row scaled to unit length (for cosine similarities)."""
     return rows / (np.linalg.norm(rows, axis=1, keepdims=True) + 1e-9)
 
 
@@ -155,7 +156,7 @@ class RefitAdapter:
             labels = [model.labels.index(profile.labels[k]) for k in keep]
             hidden = hidden_layer(model, rows)
             self.weights, self.bias = refit_last_layer(model, hidden, labels, bank, self.settings)
-            self._takes = _unit(hidden)
+            self._takes = unit_rows(hidden)
         else:  # nothing this model knows: the shipped layer
             self.weights, self.bias = model.weights[-1], model.biases[-1]
             self._takes = np.zeros((0, model.weights[-1].shape[0]), np.float32)
@@ -166,7 +167,7 @@ class RefitAdapter:
         shipped layer's, kept for a segment far from every take when ``settings.gate`` says so)."""
         hidden = hidden_layer(self.model, pooled)
         if self.settings.gate > -1.0 and (not len(self._takes) or
-                                          float(np.max(self._takes @ _unit(hidden)[0])) < self.settings.gate):
+                                          float(np.max(self._takes @ unit_rows(hidden)[0])) < self.settings.gate):
             return probabilities
         z = hidden[0] @ self.weights + self.bias
         e = np.exp(z - z.max())
