@@ -84,3 +84,23 @@ def test_ordinary_sentences_stay_quiet_with_the_profile(say, grammar, profile, m
     audio = stream(say("please lie back and relax your shoulders"), say("the weather is lovely today"),
                    say("how was your week"))
     assert heard(with_profile(grammar, model, profile, bank), audio) == []
+
+
+def test_in_the_fused_engine_the_takes_vouch_for_what_the_verifier_turns_down(say, grammar, profile, model, bank):
+    from voice_coach.recognition.fused import FEATURES, FusedRecognizer, ProfileTrust, Verifier
+
+    refuses_all = Verifier(tuple(0.0 for _ in FEATURES), -40.0, 0.99, 0.99, {})
+
+    def fused(trust, with_takes):
+        recognizer = FusedRecognizer(grammar, model, verifier=refuses_all, noise_suppression=0, trust=trust)
+        if with_takes:
+            recognizer.neural.profile = profile.for_model(model, bank=bank)
+        return recognizer
+
+    commands = stream(say("stop", 0.9), say("pain five", 1.1), say("next", 1.1))
+    talk = stream(say("please lie back and relax your shoulders"), say("how was your week"))
+    trust = ProfileTrust(closeness=0.75, min_probability=0.7)
+    assert heard(fused(trust, False), commands) == []  # no takes, nothing vouches
+    assert heard(fused(ProfileTrust(), True), commands) == []  # takes that never vouch
+    assert heard(fused(trust, True), commands) == ["stop", "pain:level=5", "next"]
+    assert heard(fused(trust, True), talk) == []

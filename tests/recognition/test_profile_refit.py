@@ -97,3 +97,12 @@ def test_with_a_gate_a_segment_far_from_every_take_keeps_the_shipped_verdict(wor
     base_far = model.probabilities_pooled(far[None])[0]
     np.testing.assert_array_equal(gated.adjust(far, base_far), base_far)
     assert best(model, gated.adjust(near, model.probabilities_pooled(near[None])[0])) == "next"
+
+
+def test_closeness_names_each_enrolled_command_and_is_highest_for_its_own_takes(world):
+    model, bank, profile, rng, centres = world
+    adapter = profile.for_model(model, bank=bank)
+    segment = rows(rng, centres["pause"], 1)[0]
+    _, closeness = adapter.judge(segment, model.probabilities_pooled(segment[None])[0])
+    assert set(closeness) == {"next", "pause"} and closeness["pause"] > closeness["next"]
+    assert all(-1.0 - 1e-6 <= value <= 1.0 + 1e-6 for value in closeness.values())

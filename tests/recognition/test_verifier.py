@@ -9,7 +9,7 @@ import pytest
 
 from voice_coach.errors import RecognizerError
 from voice_coach.intents import Command, Intent
-from voice_coach.recognition.fused import FEATURES, Verifier, candidates
+from voice_coach.recognition.fused import FEATURES, ProfileTrust, Verifier, candidates, vouched_by_takes
 from voice_coach.recognition.neural.classes import ClassMap
 from voice_coach.recognition.neural.recognizer import NeuralJudgment
 from voice_coach.recognition.segmenter import Segment
@@ -33,8 +33,36 @@ def segment(final=True) -> Segment:
                    onset_s=1.25)
 
 
-def judgment(**p) -> NeuralJudgment:
-    return NeuralJudgment(np.array([p.get(label, 0.0) for label in LABELS]), LABELS, 8)
+def judgment(closeness=None, **p) -> NeuralJudgment:
+    return NeuralJudgment(np.array([p.get(label, 0.0) for label in LABELS]), LABELS, 8, closeness or {})
+
+
+def vouched(trust, neural, final=True):
+    return vouched_by_takes(trust, segment(final), neural, ClassMap.build(LABELS, _Grammar()),
+                            lambda text: text == "stop")
+
+
+def test_the_persons_takes_vouch_only_for_a_close_sure_first_choice():
+    trust = ProfileTrust(closeness=0.85, min_probability=0.7)
+    p, candidate = vouched(trust, judgment({"next": 0.9}, next=0.8, none=0.2))
+    assert candidate.command.intent == Intent.NEXT and p == pytest.approx(0.8)
+    assert vouched(trust, judgment({"next": 0.8}, next=0.8, none=0.2)) is None  # not close enough
+    assert vouched(trust, judgment({"next": 0.9}, next=0.6, none=0.4)) is None  # not sure enough
+    assert vouched(trust, judgment({"stop": 0.99}, next=0.8, none=0.2)) is None  # close to another command
+    assert vouched(trust, judgment({"next": 0.95}, next=0.4, none=0.6)) is None  # "none" is the first choice
+    assert vouched(ProfileTrust(), judgment({"next": 1.0}, next=1.0)) is None  # the default never vouches
+
+
+def test_with_a_margin_the_takes_of_another_command_must_be_clearly_farther():
+    trust = ProfileTrust(closeness=0.8, min_probability=0.7, margin=0.1)
+    assert vouched(trust, judgment({"next": 0.9, "stop": 0.85}, next=0.9, none=0.1)) is None
+    assert vouched(trust, judgment({"next": 0.9, "stop": 0.75}, next=0.9, none=0.1)) is not None
+
+
+def test_at_the_early_look_takes_vouch_only_for_a_command_nothing_extends():
+    trust = ProfileTrust(closeness=0.8, min_probability=0.5)
+    assert vouched(trust, judgment({"next": 0.9}, next=0.9, none=0.1), final=False) is None
+    assert vouched(trust, judgment({"stop": 0.9}, stop=0.9, none=0.1), final=False)[1].command.intent == Intent.STOP
 
 
 def test_both_engines_agreeing_is_one_candidate_with_agreement_features():

@@ -15,6 +15,7 @@ import copy
 import dataclasses
 import hashlib
 import random
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from voice_coach.marked_block import replace_marked_block
 from voice_coach.recognition.neural.features import EMBEDDING_SIZE, EmbeddingStream, load_frontend
 from voice_coach.recognition.neural.model import CommandModel, label_of
 from voice_coach.recognition.neural.profile import VoiceProfile
+from voice_coach.recognition.fused import ProfileTrust
 from voice_coach.recognition.neural.refit import RefitSettings, fingerprint
 from voice_coach.recognition.neural.recognizer import NeuralRecognizer, SegmentStream
 from voice_coach.routines.loader import load_library
@@ -133,6 +135,21 @@ def stable_seed(*parts: object) -> int:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """One way of listening with a profile: how the last layer is refitted, and (fused engine)
+    when the person's takes may vouch for a segment the verifier turned down."""
+
+    refit: RefitSettings = RefitSettings()
+    trust: ProfileTrust = ProfileTrust()
+
+
+def shipped() -> Choice:
+    from voice_coach.recognition.fused import SHIPPED_TRUST
+
+    return Choice(RefitSettings(), SHIPPED_TRUST)
+
+
+@dataclass(frozen=True)
 class StreamJob:
     voice: Voice
     voice_index: int
@@ -143,7 +160,7 @@ class StreamJob:
     profile_vectors: np.ndarray
     profile_labels: tuple[str, ...]
     profile_take_ids: tuple[int, ...]
-    settings: tuple[RefitSettings, ...]  # each is measured on the same replayed embeddings
+    settings: tuple[Choice, ...]  # each is measured on the same replayed embeddings
     split: str = "held-out"
     engine: str = "neural"  # or "fused" (the default engine: PocketSphinx + neural + verifier)
 
@@ -153,7 +170,7 @@ class StreamOutcome:
     voice: str
     condition: Condition
     before: list[Outcome]
-    afters: list[list[Outcome]]  # one list per StreamJob.settings entry
+    afters: list[list[Outcome]]  # one list per StreamJob.settings entry (a Choice)
 
     @property
     def after(self) -> list[Outcome]:
@@ -176,12 +193,12 @@ class _RememberedSphinx:
 
 
 def _hear(g: Grammar, model: CommandModel, audio: np.ndarray, frontend, adapter,
-          engine: str = "neural", verdicts: dict | None = None):
+          engine: str = "neural", verdicts: dict | None = None, trust: ProfileTrust | None = None):
     stream = SegmentStream(embeddings=EmbeddingStream(frontend=frontend))
     if engine == "fused":
         from voice_coach.recognition.fused import FusedRecognizer
 
-        recognizer = FusedRecognizer(g, model)
+        recognizer = FusedRecognizer(g, model, trust=trust)
         recognizer.neural.profile = adapter
         recognizer.neural.stream = recognizer.stream = stream
         recognizer.sphinx = _RememberedSphinx(recognizer.sphinx, {} if verdicts is None else verdicts)
@@ -199,8 +216,8 @@ _FITTED: dict = {}
 
 
 def _adapters(profile: VoiceProfile, model: CommandModel, settings: tuple[RefitSettings, ...]) -> list:
-    """One bound profile per settings entry; entries that differ only in their gate share one
-    fit (the gate is applied when listening)."""
+    """One bound profile per refit settings entry; entries that differ only in their gate share
+    one fit (the gate is applied when listening)."""
     out = []
     voice = hashlib.sha1(np.ascontiguousarray(profile.vectors).tobytes() + repr(profile.labels).encode()).hexdigest()
     for entry in settings:
@@ -217,7 +234,7 @@ def run_stream(job: StreamJob) -> StreamOutcome:
     g = grammar()
     model = CommandModel.load(Path(job.model_path) if job.model_path else None)
     profile = VoiceProfile(job.voice.label, job.profile_labels, job.profile_vectors, take_ids=job.profile_take_ids)
-    adapters = _adapters(profile, model, job.settings)
+    adapters = _adapters(profile, model, tuple(choice.refit for choice in job.settings))
     before: list[Outcome] = []
     afters: list[list[Outcome]] = [[] for _ in job.settings]
     for k, (tempo, items) in enumerate(test_parts(g, core_prompts(g), job.voice_index, job.sentences, "enrollment",
@@ -230,7 +247,8 @@ def run_stream(job: StreamJob) -> StreamOutcome:
         key = hashlib.sha256(audio.tobytes() + bytes([CACHE_VERSION])).hexdigest()[:24]
         saved = Path(job.cache) / "enrollment-embeddings" / f"{key}.npz"
         outputs = _load_outputs(saved)
-        verdicts: dict = {}
+        verdicts = _load_verdicts(Path(job.cache), key) if job.engine == "fused" else {}
+        known = len(verdicts)
         if outputs is None:
             recording = _Recording()
             before += score_trials(trials, _hear(g, model, audio, recording, None, job.engine, verdicts))[0]
@@ -238,9 +256,39 @@ def run_stream(job: StreamJob) -> StreamOutcome:
             _save_outputs(saved, outputs)
         else:
             before += score_trials(trials, _hear(g, model, audio, _Replay(outputs), None, job.engine, verdicts))[0]
-        for after, adapter in zip(afters, adapters):
-            after += score_trials(trials, _hear(g, model, audio, _Replay(outputs), adapter, job.engine, verdicts))[0]
+        for after, adapter, choice in zip(afters, adapters, job.settings):
+            after += score_trials(trials, _hear(g, model, audio, _Replay(outputs), adapter, job.engine, verdicts,
+                                                choice.trust))[0]
+        if len(verdicts) > known:
+            _save_verdicts(Path(job.cache), key, verdicts)
     return StreamOutcome(job.voice.label, job.condition, before, afters)
+
+
+def _verdicts_path(cache: Path, key: str) -> Path:
+    """PocketSphinx's verdicts on one stream's segments, kept with the engine code they came from."""
+    import voice_coach.recognition as package
+
+    root = Path(package.__file__).parent
+    code = hashlib.sha256(b"".join((root / name).read_bytes() for name in ("sphinx_recognizer.py", "sphinx_rejection.py",
+                                                                          "noise_suppression.py", "segmenter.py")))
+    return cache / "enrollment-sphinx" / f"{key}-{code.hexdigest()[:12]}.pkl"
+
+
+def _load_verdicts(cache: Path, key: str) -> dict:
+    import pickle
+
+    path = _verdicts_path(cache, key)
+    return pickle.loads(path.read_bytes()) if path.exists() else {}
+
+
+def _save_verdicts(cache: Path, key: str, verdicts: dict) -> None:
+    import pickle
+
+    path = _verdicts_path(cache, key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(pickle.dumps(verdicts))
+    tmp.replace(path)
 
 
 def _enroll_job(args: tuple[Voice, str]) -> VoiceProfile:
@@ -257,21 +305,31 @@ def _enroll_job(args: tuple[Voice, str]) -> VoiceProfile:
     return profile
 
 
+def _counted(results, total: int, what: str) -> list:
+    """The results as a list, counting them on stderr as they arrive (long runs show progress)."""
+    out = []
+    for result in results:
+        out.append(result)
+        print(f"\r[enrollment] {len(out)}/{total} {what}", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    return out
+
+
 def evaluate(voices: tuple[Voice, ...], conditions: tuple[Condition, ...], cache: Path, model_path: str = "",
-             sentences: int = 30, jobs: int = 1, settings: tuple[RefitSettings, ...] = (),
+             sentences: int = 30, jobs: int = 1, settings: tuple[Choice, ...] = (),
              split: str = "held-out", engine: str = "neural") -> tuple[list[StreamOutcome], float]:
     """Every (voice, condition) without and with the voice's profile (once per entry of
     ``settings``; default: the shipped settings); also returns the slowest time one profile took
     to bind to the model (the on-device adaptation), in seconds."""
-    settings = tuple(settings) or (RefitSettings(),)
+    settings = tuple(settings) or (shipped(),)
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        profiles = list(pool.map(_enroll_job, [(v, str(cache)) for v in voices]))
+        profiles = _counted(pool.map(_enroll_job, [(v, str(cache)) for v in voices]), len(voices), "voices enrolled")
         model = CommandModel.load(Path(model_path) if model_path else None)
-        adapt_s = max((profile.for_model(model, settings[0]).fit_s for profile in profiles), default=0.0)
+        adapt_s = max((profile.for_model(model, settings[0].refit).fit_s for profile in profiles), default=0.0)
         stream_jobs = [StreamJob(v, k, c, sentences, str(cache), model_path, p.vectors, p.labels, p.take_ids,
                                  settings, split, engine)
                        for k, (v, p) in enumerate(zip(voices, profiles)) for c in conditions]
-        return list(pool.map(run_stream, stream_jobs)), adapt_s
+        return _counted(pool.map(run_stream, stream_jobs), len(stream_jobs), "streams heard"), adapt_s
 
 
 def _cell(outcomes: list[Outcome], commands: bool) -> float | None:
@@ -322,28 +380,42 @@ def errors(results: list[StreamOutcome], limit: int) -> list[str]:
 TUNING_CONDITIONS = (Condition(), Condition("white", 10), Condition("babble", 10))
 
 
-def settings_grid() -> tuple[RefitSettings, ...]:
-    """The shipped settings first, then the candidates the tuning split chooses among."""
-    grid = [RefitSettings()]
+def settings_grid() -> tuple[Choice, ...]:
+    """Neural engine: the shipped settings first, then the refit candidates the tuning split
+    chooses among."""
+    grid = [shipped()]
     for person_weight in (1.0, 3.0, 10.0, 30.0):
         for prior in (1e-4, 1e-3, 1e-2):
             for gate in (-1.0, 0.6, 0.75):
-                candidate = RefitSettings(person_weight=person_weight, prior=prior, gate=gate)
+                candidate = Choice(RefitSettings(person_weight=person_weight, prior=prior, gate=gate), shipped().trust)
                 if candidate not in grid:
                     grid.append(candidate)
     return tuple(grid)
 
 
+def trust_grid() -> tuple[Choice, ...]:
+    """Fused engine: the shipped settings first, then how far the person's takes may vouch for a
+    segment (the shipped refit throughout; ``ProfileTrust()`` never lets them)."""
+    grid = [shipped()]
+    trusts = [ProfileTrust()] + [ProfileTrust(closeness, min_probability, margin)
+                                 for closeness in (0.65, 0.7, 0.75, 0.8) for min_probability in (0.8, 0.9, 0.95)
+                                 for margin in (0.0, 0.1)]
+    for trust in trusts:
+        if (candidate := Choice(RefitSettings(), trust)) not in grid:
+            grid.append(candidate)
+    return tuple(grid)
+
+
 @dataclass(frozen=True)
 class GridRow:
-    settings: RefitSettings
+    settings: Choice
     commands_right: int
     commands: int
     false_commands: int
     sentences: int
 
 
-def grid_rows(results: list[StreamOutcome], grid: tuple[RefitSettings, ...]) -> tuple[GridRow, list[GridRow]]:
+def grid_rows(results: list[StreamOutcome], grid: tuple[Choice, ...]) -> tuple[GridRow, list[GridRow]]:
     """The no-profile baseline and one row per grid entry, summed over every stream."""
     def row(settings, pick) -> GridRow:
         outcomes = [o for r in results for o in pick(r)]
@@ -355,29 +427,43 @@ def grid_rows(results: list[StreamOutcome], grid: tuple[RefitSettings, ...]) -> 
     return baseline, [row(st, lambda r, k=k: r.afters[k]) for k, st in enumerate(grid)]
 
 
+def _caution(choice: Choice) -> tuple[float, ...]:
+    """Larger is more cautious: the takes counting less, a stronger pull back, a higher gate,
+    and the takes vouching only for closer, surer segments."""
+    refit, trust = choice.refit, choice.trust
+    return (-refit.person_weight, refit.prior, refit.gate, trust.closeness, trust.min_probability, trust.margin)
+
+
 def choose(baseline: GridRow, rows: list[GridRow]) -> GridRow:
     """Most commands right among settings that raise no false command over the baseline; on a
-    tie the more cautious one (the person's takes counting less, a stronger pull back)."""
+    tie the more cautious one."""
     allowed = [r for r in rows if r.false_commands <= baseline.false_commands] or [rows[0]]
-    return max(allowed, key=lambda r: (r.commands_right, -r.false_commands, -r.settings.person_weight,
-                                       r.settings.prior, r.settings.gate))
+    return max(allowed, key=lambda r: (r.commands_right, -r.false_commands, _caution(r.settings)))
 
 
-def tune(cache: Path, model_path: str, jobs: int, sentences: int) -> str:
-    """Fit RefitSettings on the tuning split only: every tuning voice enrolls, every grid entry
-    is replayed on the same embeddings; returns a report naming the choice."""
-    grid = settings_grid()
+def describe(choice: Choice) -> str:
+    refit, trust = choice.refit, choice.trust
+    vouch = ("takes never vouch" if trust.closeness > 1 else
+             f"takes vouch at closeness {trust.closeness:g}, p {trust.min_probability:g}, margin {trust.margin:g}")
+    return f"person weight {refit.person_weight:g} prior {refit.prior:g} gate {refit.gate:g}, {vouch}"
+
+
+def tune(cache: Path, model_path: str, jobs: int, sentences: int, engine: str = "neural") -> str:
+    """Fit the profile settings on the tuning split only: every tuning voice enrolls, every grid
+    entry is replayed on the same embeddings; returns a report naming the choice.  The neural
+    engine tunes the refit, the fused engine when the takes vouch (``trust_grid``)."""
+    grid = settings_grid() if engine == "neural" else trust_grid()
     results, _ = evaluate(corpus.TUNING_VOICES, TUNING_CONDITIONS, cache, model_path, sentences=sentences,
-                          jobs=jobs, settings=grid, split="tuning")
+                          jobs=jobs, settings=grid, split="tuning", engine=engine)
     baseline, rows = grid_rows(results, grid)
     best = choose(baseline, rows)
-    lines = [f"tuning split: {len(corpus.TUNING_VOICES)} voices x {', '.join(c.label for c in TUNING_CONDITIONS)}",
+    lines = [f"tuning split, {engine} engine: {len(corpus.TUNING_VOICES)} voices x "
+             f"{', '.join(c.label for c in TUNING_CONDITIONS)}",
              f"without a profile: {baseline.commands_right}/{baseline.commands} commands right, "
              f"{baseline.false_commands}/{baseline.sentences} false commands"]
     for r in sorted(rows, key=lambda r: -r.commands_right):
         mark = "  <- chosen" if r is best else ""
-        lines.append(f"person weight {r.settings.person_weight:g} prior {r.settings.prior:g} "
-                     f"gate {r.settings.gate:g}: {r.commands_right}/{r.commands} right, "
+        lines.append(f"{describe(r.settings)}: {r.commands_right}/{r.commands} right, "
                      f"{r.false_commands}/{r.sentences} false{mark}")
     return "\n".join(lines)
 
@@ -405,11 +491,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engine", choices=("neural", "fused"), default="fused",
                         help="engine heard with and without the profile (default: fused, the default engine)")
     parser.add_argument("--tune", action="store_true",
-                        help="fit the profile settings on the tuning split (grid on replayed embeddings)")
+                        help="fit the profile settings on the tuning split (grid on replayed embeddings): "
+                             "with --engine neural the refit, with fused when the takes vouch")
     argv = list(argv or [])
     args = parser.parse_args(argv)
     if args.tune:
-        print(tune(Path(args.cache), args.model, args.jobs, args.sentences), flush=True)
+        print(tune(Path(args.cache), args.model, args.jobs, args.sentences, args.engine), flush=True)
         return 0
     shown = " ".join(filter(None, ("--quick" if args.quick else "", f"--voices {args.voices}" if args.voices else "",
                                    f"--conditions {args.conditions}" if args.conditions else "",

@@ -9,7 +9,7 @@ segment's end silence has fully passed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -39,11 +39,16 @@ class NeuralSettings:
 
 @dataclass(frozen=True)
 class NeuralJudgment:
-    """The model's view of one segment (used alone, or as one voice in the fused engine)."""
+    """The model's view of one segment (used alone, or as one voice in the fused engine).
+
+    closeness: with a voice profile, per enrolled command label the cosine similarity (-1–1)
+    of the segment to the person's closest take of it; empty without one.
+    """
 
     probabilities: np.ndarray
     labels: tuple[str, ...]
     frames: int
+    closeness: dict[str, float] = field(default_factory=dict)
 
     def best(self, exclude_none: bool = False) -> tuple[str, float]:
         order = np.argsort(-self.probabilities)
@@ -130,9 +135,10 @@ class NeuralRecognizer:
     def judge(self, segment: Segment) -> NeuralJudgment:
         window = self.stream.window(segment)
         probabilities = self.model.probabilities(window) if window.shape[0] else _none_only(self.model)
+        closeness: dict[str, float] = {}
         if self.profile is not None and window.shape[0]:
-            probabilities = self.profile.adjust(pool(window), probabilities)
-        return NeuralJudgment(probabilities, self.model.labels, int(window.shape[0]))
+            probabilities, closeness = self.profile.judge(pool(window), probabilities)
+        return NeuralJudgment(probabilities, self.model.labels, int(window.shape[0]), closeness)
 
     def _judge(self, segment: Segment) -> Heard | None:
         if self.stream.already_decided(segment) or segment.speech_s > self.settings.max_command_s:

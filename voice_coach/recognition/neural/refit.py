@@ -150,6 +150,7 @@ class RefitAdapter:
         self.model = model
         self.settings = settings or RefitSettings()
         keep = [k for k, label in enumerate(profile.labels) if label in model.labels]
+        self._take_labels = tuple(profile.labels[k] for k in keep)
         if keep:
             bank = bank or ProfileBank.load(model)
             rows = np.asarray(profile.vectors, np.float32).reshape(len(profile.labels), -1)[keep]
@@ -165,10 +166,19 @@ class RefitAdapter:
     def adjust(self, pooled: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
         """The refitted layer's probabilities for one pooled segment (``probabilities``: the
         shipped layer's, kept for a segment far from every take when ``settings.gate`` says so)."""
+        return self.judge(pooled, probabilities)[0]
+
+    def judge(self, pooled: np.ndarray, probabilities: np.ndarray) -> tuple[np.ndarray, dict[str, float]]:
+        """``adjust``'s probabilities, and the segment's closeness to the person's takes: per
+        enrolled command, the cosine similarity (-1–1, hidden layer) of its closest take."""
         hidden = hidden_layer(self.model, pooled)
-        if self.settings.gate > -1.0 and (not len(self._takes) or
-                                          float(np.max(self._takes @ unit_rows(hidden)[0])) < self.settings.gate):
-            return probabilities
+        similarity = self._takes @ unit_rows(hidden)[0]
+        closeness: dict[str, float] = {}
+        for label, value in zip(self._take_labels, similarity.tolist()):
+            if value > closeness.get(label, -2.0):
+                closeness[label] = value
+        if self.settings.gate > -1.0 and (not closeness or max(closeness.values()) < self.settings.gate):
+            return probabilities, closeness
         z = hidden[0] @ self.weights + self.bias
         e = np.exp(z - z.max())
-        return (e / e.sum()).astype(probabilities.dtype)
+        return (e / e.sum()).astype(probabilities.dtype), closeness
