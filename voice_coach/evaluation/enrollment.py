@@ -26,16 +26,17 @@ import numpy as np
 from voice_coach.enrollment.phrases import CORE_PHRASES, Prompt, core_prompts
 from voice_coach.enrollment.takes import NOISY_COPIES, PHASES_S, TakeJudge
 from voice_coach.evaluation import corpus
+from voice_coach.evaluation.code_digest import recognition_code_digest
 from voice_coach.evaluation.corpus import Condition
 from voice_coach.evaluation.scoring import Outcome, rate, score_trials
 from voice_coach.evaluation.synth import Voice, synthesize
 from voice_coach.grammar import Grammar
 from voice_coach.intents import Command
 from voice_coach.marked_block import replace_marked_block
+from voice_coach.recognition.fused import SHIPPED_TRUST, FusedRecognizer, ProfileTrust
 from voice_coach.recognition.neural.features import EMBEDDING_SIZE, EmbeddingStream, load_frontend
 from voice_coach.recognition.neural.model import CommandModel, label_of
 from voice_coach.recognition.neural.profile import VoiceProfile
-from voice_coach.recognition.fused import ProfileTrust
 from voice_coach.recognition.neural.refit import RefitSettings, fingerprint
 from voice_coach.recognition.neural.recognizer import NeuralRecognizer, SegmentStream
 from voice_coach.routines.loader import load_library
@@ -144,8 +145,6 @@ class Choice:
 
 
 def shipped() -> Choice:
-    from voice_coach.recognition.fused import SHIPPED_TRUST
-
     return Choice(RefitSettings(), SHIPPED_TRUST)
 
 
@@ -196,8 +195,6 @@ def _hear(g: Grammar, model: CommandModel, audio: np.ndarray, frontend, adapter,
           engine: str = "neural", verdicts: dict | None = None, trust: ProfileTrust | None = None):
     stream = SegmentStream(embeddings=EmbeddingStream(frontend=frontend))
     if engine == "fused":
-        from voice_coach.recognition.fused import FusedRecognizer
-
         recognizer = FusedRecognizer(g, model, trust=trust)
         recognizer.neural.profile = adapter
         recognizer.neural.stream = recognizer.stream = stream
@@ -247,7 +244,8 @@ def run_stream(job: StreamJob) -> StreamOutcome:
         key = hashlib.sha256(audio.tobytes() + bytes([CACHE_VERSION])).hexdigest()[:24]
         saved = Path(job.cache) / "enrollment-embeddings" / f"{key}.npz"
         outputs = _load_outputs(saved)
-        verdicts = _load_verdicts(Path(job.cache), key) if job.engine == "fused" else {}
+        verdicts_path = _verdicts_path(Path(job.cache), key)
+        verdicts = _load_verdicts(verdicts_path) if job.engine == "fused" else {}
         known = len(verdicts)
         if outputs is None:
             recording = _Recording()
@@ -260,31 +258,25 @@ def run_stream(job: StreamJob) -> StreamOutcome:
             after += score_trials(trials, _hear(g, model, audio, _Replay(outputs), adapter, job.engine, verdicts,
                                                 choice.trust))[0]
         if len(verdicts) > known:
-            _save_verdicts(Path(job.cache), key, verdicts)
+            _save_verdicts(verdicts_path, verdicts)
     return StreamOutcome(job.voice.label, job.condition, before, afters)
 
 
 def _verdicts_path(cache: Path, key: str) -> Path:
     """PocketSphinx's verdicts on one stream's segments, kept with the engine code they came from."""
-    import voice_coach.recognition as package
-
-    root = Path(package.__file__).parent
-    code = hashlib.sha256(b"".join((root / name).read_bytes() for name in ("sphinx_recognizer.py", "sphinx_rejection.py",
-                                                                          "noise_suppression.py", "segmenter.py")))
-    return cache / "enrollment-sphinx" / f"{key}-{code.hexdigest()[:12]}.pkl"
+    code = recognition_code_digest("sphinx_recognizer.py", "sphinx_rejection.py", "noise_suppression.py", "segmenter.py")
+    return cache / "enrollment-sphinx" / f"{key}-{code[:12]}.pkl"
 
 
-def _load_verdicts(cache: Path, key: str) -> dict:
+def _load_verdicts(path: Path) -> dict:
     import pickle
 
-    path = _verdicts_path(cache, key)
     return pickle.loads(path.read_bytes()) if path.exists() else {}
 
 
-def _save_verdicts(cache: Path, key: str, verdicts: dict) -> None:
+def _save_verdicts(path: Path, verdicts: dict) -> None:
     import pickle
 
-    path = _verdicts_path(cache, key)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_bytes(pickle.dumps(verdicts))
@@ -387,7 +379,7 @@ def settings_grid() -> tuple[Choice, ...]:
     for person_weight in (1.0, 3.0, 10.0, 30.0):
         for prior in (1e-4, 1e-3, 1e-2):
             for gate in (-1.0, 0.6, 0.75):
-                candidate = Choice(RefitSettings(person_weight=person_weight, prior=prior, gate=gate), shipped().trust)
+                candidate = Choice(RefitSettings(person_weight=person_weight, prior=prior, gate=gate), SHIPPED_TRUST)
                 if candidate not in grid:
                     grid.append(candidate)
     return tuple(grid)

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from voice_coach.evaluation import corpus
+from voice_coach.evaluation.code_digest import recognition_code_digest
 from voice_coach.evaluation.corpus import Condition, Trial
 from voice_coach.grammar import Grammar
 from voice_coach.intents import Command
@@ -84,16 +85,8 @@ def stream_rows(args: tuple[int, int, int, Condition, str, str, int]) -> tuple[l
 
 def _code_version() -> str:
     """Hash of the engine code the candidates depend on (a change invalidates cached rows)."""
-    import hashlib
-
-    import voice_coach.recognition as package
-
-    root = Path(package.__file__).parent
-    digest = hashlib.sha256()
-    for name in ("fused.py", "segmenter.py", "sphinx_recognizer.py", "sphinx_rejection.py", "neural/recognizer.py",
-                 "neural/features.py", "neural/model.py"):
-        digest.update((root / name).read_bytes())
-    return digest.hexdigest()[:16]
+    return recognition_code_digest("fused.py", "segmenter.py", "sphinx_recognizer.py", "sphinx_rejection.py",
+                                   "neural/recognizer.py", "neural/features.py", "neural/model.py")
 
 
 def _stream_rows(stream, voice_index, sentence_offset, condition, cache, model_path, sentences):

@@ -150,7 +150,9 @@ class RefitAdapter:
         self.model = model
         self.settings = settings or RefitSettings()
         keep = [k for k, label in enumerate(profile.labels) if label in model.labels]
-        self._take_labels = tuple(profile.labels[k] for k in keep)
+        kept_labels = [profile.labels[k] for k in keep]
+        # rows of self._takes per enrolled command, for its closest take
+        self._rows_of = {label: np.flatnonzero(np.array(kept_labels) == label) for label in dict.fromkeys(kept_labels)}
         if keep:
             bank = bank or ProfileBank.load(model)
             rows = np.asarray(profile.vectors, np.float32).reshape(len(profile.labels), -1)[keep]
@@ -173,10 +175,7 @@ class RefitAdapter:
         enrolled command, the cosine similarity (-1–1, hidden layer) of its closest take."""
         hidden = hidden_layer(self.model, pooled)
         similarity = self._takes @ unit_rows(hidden)[0]
-        closeness: dict[str, float] = {}
-        for label, value in zip(self._take_labels, similarity.tolist()):
-            if value > closeness.get(label, -2.0):
-                closeness[label] = value
+        closeness = {label: float(similarity[rows].max()) for label, rows in self._rows_of.items()}
         if self.settings.gate > -1.0 and (not closeness or max(closeness.values()) < self.settings.gate):
             return probabilities, closeness
         z = hidden[0] @ self.weights + self.bias
