@@ -9,6 +9,7 @@ harness synthesizes thousands of utterances.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import tempfile
@@ -88,11 +89,16 @@ def synthesize(text: str, voice: Voice, cache_dir: Path | None = None) -> np.nda
             effects += ["pitch", f"{100 * voice.semitones:.0f}"]
         if voice.tempo != 1.0:
             effects += ["tempo", "-s", f"{voice.tempo:g}"]
-        # sox resamples with a proper anti-aliasing filter; -G avoids clipping.
-        subprocess.run(["sox", "-G", str(raw), "-r", str(SAMPLE_RATE_HZ), "-c", "1", "-b", "16", str(out),
+        # sox resamples with a proper anti-aliasing filter; -G avoids clipping; -R seeds its
+        # dither, so the same words give the same samples in every run (cache keys, fixed seeds).
+        subprocess.run(["sox", "-R", "-G", str(raw), "-r", str(SAMPLE_RATE_HZ), "-c", "1", "-b", "16", str(out),
                         *effects], check=True, capture_output=True, timeout=60)
         samples = _read_wav_int16(out)
         if cached is not None:
+            # Copied beside the cache entry, then renamed: a parallel worker that finds the entry
+            # must never read a half-copied file (it would hear the utterance cut short).
             cached.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(out, cached)
+            partial = cached.with_name(f"{cached.stem}.{os.getpid()}.partial")
+            shutil.copyfile(out, partial)
+            os.replace(partial, cached)
     return samples
