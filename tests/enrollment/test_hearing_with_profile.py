@@ -104,3 +104,5 @@ def test_in_the_fused_engine_the_takes_vouch_for_what_the_verifier_turns_down(sa
     assert heard(fused(ProfileTrust(), True), commands) == []  # takes that never vouch
     assert heard(fused(trust, True), commands) == ["stop", "pain:level=5", "next"]
     assert heard(fused(trust, True), talk) == []
+    # the takes only lower the verifier's bar; a verifier sure it is wrong still holds
+    assert heard(fused(ProfileTrust(closeness=0.75, min_probability=0.7, min_verifier=0.5), True), commands) == []

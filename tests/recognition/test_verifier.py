@@ -37,9 +37,9 @@ def judgment(closeness=None, **p) -> NeuralJudgment:
     return NeuralJudgment(np.array([p.get(label, 0.0) for label in LABELS]), LABELS, 8, closeness or {})
 
 
-def vouched(trust, neural, final=True):
+def vouched(trust, neural, final=True, verified=None):
     return vouched_by_takes(trust, segment(final), neural, ClassMap.build(LABELS, _Grammar()),
-                            lambda text: text == "stop")
+                            lambda text: text == "stop", verified)
 
 
 def test_the_persons_takes_vouch_only_for_a_close_sure_first_choice():
@@ -57,6 +57,14 @@ def test_with_a_margin_the_takes_of_another_command_must_be_clearly_farther():
     trust = ProfileTrust(closeness=0.8, min_probability=0.7, margin=0.1)
     assert vouched(trust, judgment({"next": 0.9, "stop": 0.85}, next=0.9, none=0.1)) is None
     assert vouched(trust, judgment({"next": 0.9, "stop": 0.75}, next=0.9, none=0.1)) is not None
+
+
+def test_the_takes_lower_the_verifiers_bar_only_as_far_as_min_verifier():
+    trust = ProfileTrust(closeness=0.8, min_probability=0.7, min_verifier=0.2)
+    sure = judgment({"next": 0.9}, next=0.9, none=0.1)
+    assert vouched(trust, sure, verified={"next": 0.25}) is not None
+    assert vouched(trust, sure, verified={"next": 0.1}) is None
+    assert vouched(trust, sure, verified={"stop": 0.9}) is None  # the verifier never judged "next"
 
 
 def test_at_the_early_look_takes_vouch_only_for_a_command_nothing_extends():

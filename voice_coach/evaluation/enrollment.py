@@ -369,7 +369,8 @@ def errors(results: list[StreamOutcome], limit: int) -> list[str]:
     return out[:limit]
 
 
-TUNING_CONDITIONS = (Condition(), Condition("white", 10), Condition("babble", 10))
+# pink noise at 5 dB too: the takes' vouching must also not invent commands where hearing is worst
+TUNING_CONDITIONS = (Condition(), Condition("white", 10), Condition("babble", 10), Condition("pink", 5))
 
 
 def settings_grid() -> tuple[Choice, ...]:
@@ -385,13 +386,16 @@ def settings_grid() -> tuple[Choice, ...]:
     return tuple(grid)
 
 
+REFIT_ONLY = Choice(RefitSettings(), ProfileTrust())  # the shipped refit, the takes never vouching
+
+
 def trust_grid() -> tuple[Choice, ...]:
     """Fused engine: the shipped settings first, then how far the person's takes may vouch for a
     segment (the shipped refit throughout; ``ProfileTrust()`` never lets them)."""
     grid = [shipped()]
-    trusts = [ProfileTrust()] + [ProfileTrust(closeness, min_probability, margin)
-                                 for closeness in (0.65, 0.7, 0.75, 0.8) for min_probability in (0.8, 0.9, 0.95)
-                                 for margin in (0.0, 0.1)]
+    trusts = [REFIT_ONLY.trust] + [ProfileTrust(closeness, min_probability, 0.0, min_verifier)
+                                 for closeness in (0.75, 0.8, 0.85, 0.9) for min_probability in (0.6, 0.8, 0.95)
+                                 for min_verifier in (0.0, 0.4, 0.5, 0.6, 0.7)]
     for trust in trusts:
         if (candidate := Choice(RefitSettings(), trust)) not in grid:
             grid.append(candidate)
@@ -423,20 +427,24 @@ def _caution(choice: Choice) -> tuple[float, ...]:
     """Larger is more cautious: the takes counting less, a stronger pull back, a higher gate,
     and the takes vouching only for closer, surer segments."""
     refit, trust = choice.refit, choice.trust
-    return (-refit.person_weight, refit.prior, refit.gate, trust.closeness, trust.min_probability, trust.margin)
+    return (-refit.person_weight, refit.prior, refit.gate, trust.closeness, trust.min_probability, trust.margin,
+            trust.min_verifier)
 
 
-def choose(baseline: GridRow, rows: list[GridRow]) -> GridRow:
-    """Most commands right among settings that raise no false command over the baseline; on a
-    tie the more cautious one."""
-    allowed = [r for r in rows if r.false_commands <= baseline.false_commands] or [rows[0]]
+def choose(baseline: GridRow, rows: list[GridRow], reference: GridRow | None = None) -> GridRow:
+    """Most commands right among settings that raise no false command over the baseline (or,
+    given a ``reference`` such as the refit with no vouching, over that); on a tie the more
+    cautious one."""
+    limit = max(baseline.false_commands, reference.false_commands if reference is not None else 0)
+    allowed = [r for r in rows if r.false_commands <= limit] or [rows[0]]
     return max(allowed, key=lambda r: (r.commands_right, -r.false_commands, _caution(r.settings)))
 
 
 def describe(choice: Choice) -> str:
     refit, trust = choice.refit, choice.trust
     vouch = ("takes never vouch" if trust.closeness > 1 else
-             f"takes vouch at closeness {trust.closeness:g}, p {trust.min_probability:g}, margin {trust.margin:g}")
+             f"takes vouch at closeness {trust.closeness:g}, p {trust.min_probability:g}, margin {trust.margin:g}, "
+             f"verifier {trust.min_verifier:g}")
     return f"person weight {refit.person_weight:g} prior {refit.prior:g} gate {refit.gate:g}, {vouch}"
 
 
@@ -448,7 +456,9 @@ def tune(cache: Path, model_path: str, jobs: int, sentences: int, engine: str = 
     results, _ = evaluate(corpus.TUNING_VOICES, TUNING_CONDITIONS, cache, model_path, sentences=sentences,
                           jobs=jobs, settings=grid, split="tuning", engine=engine)
     baseline, rows = grid_rows(results, grid)
-    best = choose(baseline, rows)
+    # The fused engine tunes only the vouching: it may add no false command to the refit's own.
+    reference = next((r for r in rows if r.settings == REFIT_ONLY), None) if engine == "fused" else None
+    best = choose(baseline, rows, reference)
     lines = [f"tuning split, {engine} engine: {len(corpus.TUNING_VOICES)} voices x "
              f"{', '.join(c.label for c in TUNING_CONDITIONS)}",
              f"without a profile: {baseline.commands_right}/{baseline.commands} commands right, "
@@ -473,7 +483,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="2 voices, clean and babble 10 dB, fewer sentences")
     parser.add_argument("--model", default="", help="command model file (default: the shipped one)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--sentences", type=int, default=25, help="held-out sentences per voice and condition")
+    parser.add_argument("--sentences", type=int, default=None,
+                        help="sentences per voice and condition (default 25; with --tune 60: a false-command "
+                             "budget needs many sentences to be seen at all)")
     parser.add_argument("--cache", default=os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")),
                                                         "voice-coach-eval"))
     parser.add_argument("--voices", type=int, default=0, help="only every k-th held-out voice so that N remain")
@@ -488,8 +500,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(argv or [])
     args = parser.parse_args(argv)
     if args.tune:
-        print(tune(Path(args.cache), args.model, args.jobs, args.sentences, args.engine), flush=True)
+        print(tune(Path(args.cache), args.model, args.jobs, args.sentences or 60, args.engine), flush=True)
         return 0
+    args.sentences = args.sentences or 25
     shown = " ".join(filter(None, ("--quick" if args.quick else "", f"--voices {args.voices}" if args.voices else "",
                                    f"--conditions {args.conditions}" if args.conditions else "",
                                    f"--sentences {args.sentences}")))
