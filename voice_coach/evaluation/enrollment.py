@@ -371,6 +371,7 @@ def errors(results: list[StreamOutcome], limit: int) -> list[str]:
 
 # pink noise at 5 dB too: the takes' vouching must also not invent commands where hearing is worst
 TUNING_CONDITIONS = (Condition(), Condition("white", 10), Condition("babble", 10), Condition("pink", 5))
+TUNE_SENTENCES = 60  # per stream: 375 sentences in all hid a false-command rise that 1200 show
 
 
 def settings_grid() -> tuple[Choice, ...]:
@@ -484,8 +485,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default="", help="command model file (default: the shipped one)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--sentences", type=int, default=None,
-                        help="sentences per voice and condition (default 25; with --tune 60: a false-command "
-                             "budget needs many sentences to be seen at all)")
+                        help=f"sentences per voice and condition (default 25; with --tune {TUNE_SENTENCES}: a "
+                             "false-command budget needs many sentences to be seen at all)")
     parser.add_argument("--cache", default=os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")),
                                                         "voice-coach-eval"))
     parser.add_argument("--voices", type=int, default=0, help="only every k-th held-out voice so that N remain")
@@ -499,13 +500,13 @@ def main(argv: list[str] | None = None) -> int:
                              "with --engine neural the refit, with fused when the takes vouch")
     argv = list(argv or [])
     args = parser.parse_args(argv)
+    sentences = args.sentences or (TUNE_SENTENCES if args.tune else 25)
     if args.tune:
-        print(tune(Path(args.cache), args.model, args.jobs, args.sentences or 60, args.engine), flush=True)
+        print(tune(Path(args.cache), args.model, args.jobs, sentences, args.engine), flush=True)
         return 0
-    args.sentences = args.sentences or 25
     shown = " ".join(filter(None, ("--quick" if args.quick else "", f"--voices {args.voices}" if args.voices else "",
                                    f"--conditions {args.conditions}" if args.conditions else "",
-                                   f"--sentences {args.sentences}")))
+                                   f"--sentences {sentences}")))
     voices = corpus.HELD_OUT_VOICES[:1] + corpus.HELD_OUT_VOICES[4:5] if args.quick else corpus.HELD_OUT_VOICES
     if args.voices:
         voices = voices[:: max(1, len(voices) // args.voices)][: args.voices]
@@ -515,7 +516,7 @@ def main(argv: list[str] | None = None) -> int:
         conditions = tuple(c for c in corpus.CONDITIONS if c.label in wanted)
     started = time.monotonic()
     results, adapt_s = evaluate(voices, conditions, Path(args.cache), args.model,
-                                sentences=10 if args.quick else args.sentences, jobs=args.jobs,
+                                sentences=10 if args.quick else sentences, jobs=args.jobs,
                                 engine=args.engine)
     model = CommandModel.load(Path(args.model) if args.model else None)
     text = table(results)

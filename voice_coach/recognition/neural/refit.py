@@ -150,9 +150,9 @@ class RefitAdapter:
         self.model = model
         self.settings = settings or RefitSettings()
         keep = [k for k, label in enumerate(profile.labels) if label in model.labels]
-        kept_labels = [profile.labels[k] for k in keep]
+        kept_labels = np.array([profile.labels[k] for k in keep])
         # rows of self._takes per enrolled command, for its closest take
-        self._rows_of = {label: np.flatnonzero(np.array(kept_labels) == label) for label in dict.fromkeys(kept_labels)}
+        self._rows_of = {label: np.flatnonzero(kept_labels == label) for label in dict.fromkeys(kept_labels.tolist())}
         if keep:
             bank = bank or ProfileBank.load(model)
             rows = np.asarray(profile.vectors, np.float32).reshape(len(profile.labels), -1)[keep]
