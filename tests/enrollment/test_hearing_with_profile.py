@@ -11,8 +11,10 @@ from voice_coach.grammar import Grammar
 from voice_coach.recognition.neural.model import label_of
 from voice_coach.recognition.neural.model import NONE_LABEL
 from voice_coach.recognition.neural.profile import VoiceProfile
+from voice_coach.recognition.fused import FusedRecognizer, ProfileTrust
 from voice_coach.recognition.neural.recognizer import NeuralRecognizer
 from voice_coach.recognition.neural.refit import ProfileBank, fingerprint, hidden_layer
+from voice_coach.recognition.verifier import FEATURES, PROFILE_FEATURES, Verifier
 from voice_coach.routines.loader import load_library
 
 
@@ -86,23 +88,40 @@ def test_ordinary_sentences_stay_quiet_with_the_profile(say, grammar, profile, m
     assert heard(with_profile(grammar, model, profile, bank), audio) == []
 
 
+REFUSES_ALL = Verifier(tuple(0.0 for _ in FEATURES), -40.0, 0.99, 0.99, {})
+
+
+def fused(grammar, model, profile_adapter=None, trust=None, profile_verifier=REFUSES_ALL):
+    """The fused engine with a general verifier that decides nothing (and, given, the person's profile)."""
+    recognizer = FusedRecognizer(grammar, model, verifier=REFUSES_ALL, noise_suppression=0, trust=trust,
+                                 profile_verifier=profile_verifier)
+    recognizer.neural.profile = profile_adapter
+    return recognizer
+
+
 def test_in_the_fused_engine_the_takes_vouch_for_what_the_verifier_turns_down(say, grammar, profile, model, bank):
-    from voice_coach.recognition.fused import FEATURES, FusedRecognizer, ProfileTrust, Verifier
-
-    refuses_all = Verifier(tuple(0.0 for _ in FEATURES), -40.0, 0.99, 0.99, {})
-
-    def fused(trust, with_takes):
-        recognizer = FusedRecognizer(grammar, model, verifier=refuses_all, noise_suppression=0, trust=trust)
-        if with_takes:
-            recognizer.neural.profile = profile.for_model(model, bank=bank)
-        return recognizer
-
+    takes = profile.for_model(model, bank=bank)
     commands = stream(say("stop", 0.9), say("pain five", 1.1), say("next", 1.1))
     talk = stream(say("please lie back and relax your shoulders"), say("how was your week"))
     trust = ProfileTrust(closeness=0.75, min_probability=0.7)
-    assert heard(fused(trust, False), commands) == []  # no takes, nothing vouches
-    assert heard(fused(ProfileTrust(), True), commands) == []  # takes that never vouch
-    assert heard(fused(trust, True), commands) == ["stop", "pain:level=5", "next"]
-    assert heard(fused(trust, True), talk) == []
+    assert heard(fused(grammar, model, None, trust), commands) == []  # no takes, nothing vouches
+    assert heard(fused(grammar, model, takes, ProfileTrust()), commands) == []  # takes that never vouch
+    assert heard(fused(grammar, model, takes, trust), commands) == ["stop", "pain:level=5", "next"]
+    assert heard(fused(grammar, model, takes, trust), talk) == []
     # the takes only lower the verifier's bar; a verifier sure it is wrong still holds
-    assert heard(fused(ProfileTrust(closeness=0.75, min_probability=0.7, min_verifier=0.5), True), commands) == []
+    sure_it_is_wrong = ProfileTrust(closeness=0.75, min_probability=0.7, min_verifier=0.5)
+    assert heard(fused(grammar, model, takes, sure_it_is_wrong), commands) == []
+
+
+def test_with_a_profile_the_fused_engine_asks_the_profile_verifier_which_weighs_the_takes(
+        say, grammar, profile, model, bank):
+    # sure of a candidate whose segment lies within cosine 0.75 of the person's take of it
+    trusts_takes = Verifier(tuple(40.0 if name == "closeness" else 0.0 for name in PROFILE_FEATURES), -30.0,
+                            0.5, 0.5, {}, PROFILE_FEATURES)
+    takes = profile.for_model(model, bank=bank)
+    commands = stream(say("stop", 0.9), say("pain five", 1.1), say("next", 1.1))
+    talk = stream(say("please lie back and relax your shoulders"), say("how was your week"))
+    # no profile: the general verifier decides
+    assert heard(fused(grammar, model, None, profile_verifier=trusts_takes), commands) == []
+    assert heard(fused(grammar, model, takes, profile_verifier=trusts_takes), commands) == ["stop", "pain:level=5", "next"]
+    assert heard(fused(grammar, model, takes, profile_verifier=trusts_takes), talk) == []

@@ -9,7 +9,8 @@ import pytest
 
 from voice_coach.errors import RecognizerError
 from voice_coach.intents import Command, Intent
-from voice_coach.recognition.fused import FEATURES, ProfileTrust, Verifier, candidates, vouched_by_takes
+from voice_coach.recognition.fused import ProfileTrust, candidates, vouched_by_takes
+from voice_coach.recognition.verifier import FEATURES, PROFILE_FEATURES, Tree, Verifier, builtin_verifier_path
 from voice_coach.recognition.neural.classes import ClassMap
 from voice_coach.recognition.neural.recognizer import NeuralJudgment
 from voice_coach.recognition.segmenter import Segment
@@ -79,7 +80,18 @@ def test_both_engines_agreeing_is_one_candidate_with_agreement_features():
     (only,) = candidates(segment(), judgment(stop=0.9, none=0.1), verdict, classes)
     assert only.command.intent == Intent.STOP
     assert only.features["agree"] == 1.0 and only.features["sphinx_accepted"] == 1.0
-    assert only.features["p_label"] == pytest.approx(0.9) and set(only.features) == set(FEATURES)
+    assert only.features["p_label"] == pytest.approx(0.9) and set(only.features) == set(PROFILE_FEATURES)
+    assert only.features["closeness"] == -1.0  # no profile: no take is close
+
+
+def test_candidates_carry_their_closeness_to_the_persons_takes():
+    classes = ClassMap.build(LABELS, _Grammar())
+    verdict = SphinxVerdict("next", Command(Intent.NEXT), None, False, 0.3)
+    found = {c.label: c for c in candidates(segment(), judgment({"stop": 0.9, "next": 0.6}, stop=0.6, none=0.3,
+                                                                   next=0.1), verdict, classes)}
+    assert found["stop"].features["closeness"] == pytest.approx(0.9)
+    assert found["stop"].features["closeness_margin"] == pytest.approx(0.3)
+    assert found["next"].features["closeness_margin"] == pytest.approx(-0.3)
 
 
 def test_disagreeing_engines_give_two_candidates():
@@ -119,9 +131,29 @@ def test_the_file_round_trips_and_a_damaged_one_is_a_clear_error(tmp_path):
         Verifier.load(tmp_path / "nope.json")
 
 
-def test_the_shipped_verifier_loads():
+def test_a_profile_verifier_round_trips_with_its_own_features(tmp_path):
+    verifier = Verifier(tuple(0.1 for _ in PROFILE_FEATURES), -1.0, 0.7, 0.5, {}, PROFILE_FEATURES)
+    path = tmp_path / "verifier_profile.json"
+    verifier.save(path)
+    assert Verifier.load(path) == verifier
+    features = dict.fromkeys(PROFILE_FEATURES, 0.0)
+    low = verifier.probability(features)
+    features["closeness"] = 1.0
+    assert verifier.probability(features) > low
+    data = json.loads(path.read_text())
+    data["features"][-1] = "loudness"
+    path.write_text(json.dumps(data))
+    with pytest.raises(RecognizerError, match="damaged"):
+        Verifier.load(path)
+
+
+def test_the_shipped_verifiers_load():
     verifier = Verifier.load()
     assert 0.0 < verifier.stop_threshold <= verifier.threshold < 1.0
+    assert verifier.features == FEATURES
+    with_profile = Verifier.load(builtin_verifier_path(profile=True))
+    assert with_profile.features == PROFILE_FEATURES
+    assert 0.0 < with_profile.stop_threshold <= with_profile.threshold < 1.0
 
 
 def row(stream, start, trial, command_trial, right, stop=False, final=True):
@@ -137,3 +169,22 @@ def test_replay_counts_the_first_decision_per_segment_and_false_commands_per_sen
     p = np.array([0.95, 0.9, 0.8, 0.3, 0.3])
     assert replay(rows, p, threshold=0.7, stop_threshold=0.4) == (1, 1, 0)
     assert replay(rows, p, threshold=0.7, stop_threshold=0.25) == (2, 1, 0)
+
+
+def test_a_tree_verifier_walks_its_trees_and_a_tree_pointing_outside_itself_is_damage(tmp_path):
+    # one split on closeness (index 14): a close segment adds 3 to the log-odds, a far one takes 3 away
+    tree = Tree((14, -1, -1), (0.8, 0.0, 0.0), (1, -1, -1), (2, -1, -1), (0.0, -3.0, 3.0))
+    verifier = Verifier((), 0.0, 0.9, 0.8, {}, PROFILE_FEATURES, (tree,))
+    features = dict.fromkeys(PROFILE_FEATURES, 0.0)
+    assert verifier.probability(features) == pytest.approx(1 / (1 + np.exp(3.0)))
+    features["closeness"] = 0.9
+    assert verifier.probability(features) == pytest.approx(1 / (1 + np.exp(-3.0)))
+    path = tmp_path / "verifier_profile.json"
+    verifier.save(path)
+    assert Verifier.load(path) == verifier
+    data = json.loads(path.read_text())
+    data["trees"][0]["left"][0] = 0  # a node that is its own child would never end
+    path.write_text(json.dumps(data))
+    with pytest.raises(RecognizerError, match="damaged") as err:
+        Verifier.load(path)
+    assert "fit_verifier" in err.value.fix

@@ -101,7 +101,7 @@ class _Recording:
         return out
 
 
-class _Replay:
+class Replay:
     """Gives back a recording's outputs call by call (the same chunks arrive in the same order)."""
 
     def __init__(self, outputs: list[list]) -> None:
@@ -191,11 +191,14 @@ class _RememberedSphinx:
         return self._verdicts[key]
 
 
-def _hear(g: Grammar, model: CommandModel, audio: np.ndarray, frontend, adapter,
-          engine: str = "neural", verdicts: dict | None = None, trust: ProfileTrust | None = None):
+def hear(g: Grammar, model: CommandModel, audio: np.ndarray, frontend, adapter,
+         engine: str = "neural", verdicts: dict | None = None, trust: ProfileTrust | None = None,
+         **fused_options):
+    """What the engine decides on one stream (``adapter``: a bound profile, or None);
+    ``fused_options`` go to the FusedRecognizer (verifiers, a candidate log)."""
     stream = SegmentStream(embeddings=EmbeddingStream(frontend=frontend))
     if engine == "fused":
-        recognizer = FusedRecognizer(g, model, trust=trust)
+        recognizer = FusedRecognizer(g, model, trust=trust, **fused_options)
         recognizer.neural.profile = adapter
         recognizer.neural.stream = recognizer.stream = stream
         recognizer.sphinx = _RememberedSphinx(recognizer.sphinx, {} if verdicts is None else verdicts)
@@ -212,7 +215,7 @@ def _hear(g: Grammar, model: CommandModel, audio: np.ndarray, frontend, adapter,
 _FITTED: dict = {}
 
 
-def _adapters(profile: VoiceProfile, model: CommandModel, settings: tuple[RefitSettings, ...]) -> list:
+def adapters(profile: VoiceProfile, model: CommandModel, settings: tuple[RefitSettings, ...]) -> list:
     """One bound profile per refit settings entry; entries that differ only in their gate share
     one fit (the gate is applied when listening)."""
     out = []
@@ -227,13 +230,10 @@ def _adapters(profile: VoiceProfile, model: CommandModel, settings: tuple[RefitS
     return out
 
 
-def run_stream(job: StreamJob) -> StreamOutcome:
-    g = grammar()
-    model = CommandModel.load(Path(job.model_path) if job.model_path else None)
-    profile = VoiceProfile(job.voice.label, job.profile_labels, job.profile_vectors, take_ids=job.profile_take_ids)
-    adapters = _adapters(profile, model, tuple(choice.refit for choice in job.settings))
-    before: list[Outcome] = []
-    afters: list[list[Outcome]] = [[] for _ in job.settings]
+def prepared_streams(job: StreamJob, g: Grammar, model: CommandModel):
+    """Per test stream of the job: (audio, trials, embedding outputs to replay, PocketSphinx's
+    verdicts, outcomes without a profile).  The caller hears the stream again with the replayed
+    outputs; verdicts it adds are kept on disk once it asks for the next stream."""
     for k, (tempo, items) in enumerate(test_parts(g, core_prompts(g), job.voice_index, job.sentences, "enrollment",
                                                       job.split)):
         seed = stable_seed("enrollment", job.voice.label, job.condition.label, k)
@@ -249,16 +249,31 @@ def run_stream(job: StreamJob) -> StreamOutcome:
         known = len(verdicts)
         if outputs is None:
             recording = _Recording()
-            before += score_trials(trials, _hear(g, model, audio, recording, None, job.engine, verdicts))[0]
+            before = score_trials(trials, hear(g, model, audio, recording, None, job.engine, verdicts))[0]
             outputs = recording.outputs
             _save_outputs(saved, outputs)
         else:
-            before += score_trials(trials, _hear(g, model, audio, _Replay(outputs), None, job.engine, verdicts))[0]
-        for after, adapter, choice in zip(afters, adapters, job.settings):
-            after += score_trials(trials, _hear(g, model, audio, _Replay(outputs), adapter, job.engine, verdicts,
-                                                choice.trust))[0]
+            before = score_trials(trials, hear(g, model, audio, Replay(outputs), None, job.engine, verdicts))[0]
+        yield audio, trials, outputs, verdicts, before
         if len(verdicts) > known:
             _save_verdicts(verdicts_path, verdicts)
+
+
+def job_profile(job: StreamJob) -> VoiceProfile:
+    return VoiceProfile(job.voice.label, job.profile_labels, job.profile_vectors, take_ids=job.profile_take_ids)
+
+
+def run_stream(job: StreamJob) -> StreamOutcome:
+    g = grammar()
+    model = CommandModel.load(Path(job.model_path) if job.model_path else None)
+    bound = adapters(job_profile(job), model, tuple(choice.refit for choice in job.settings))
+    before: list[Outcome] = []
+    afters: list[list[Outcome]] = [[] for _ in job.settings]
+    for audio, trials, outputs, verdicts, before_part in prepared_streams(job, g, model):
+        before += before_part
+        for after, adapter, choice in zip(afters, bound, job.settings):
+            after += score_trials(trials, hear(g, model, audio, Replay(outputs), adapter, job.engine, verdicts,
+                                               choice.trust))[0]
     return StreamOutcome(job.voice.label, job.condition, before, afters)
 
 
@@ -283,7 +298,7 @@ def _save_verdicts(path: Path, verdicts: dict) -> None:
     tmp.replace(path)
 
 
-def _enroll_job(args: tuple[Voice, str]) -> VoiceProfile:
+def enroll_job(args: tuple[Voice, str]) -> VoiceProfile:
     """enroll_voice, kept on disk (pooled takes do not depend on the model)."""
     voice, cache = args[0], Path(args[1])
     path = cache / "enrollment-profiles" / f"{stable_seed(voice.label, ENROLL_TEMPOS, CORE_PHRASES, PHASES_S, CACHE_VERSION, *NOISY_COPIES)}.npz"
@@ -315,7 +330,7 @@ def evaluate(voices: tuple[Voice, ...], conditions: tuple[Condition, ...], cache
     to bind to the model (the on-device adaptation), in seconds."""
     settings = tuple(settings) or (shipped(),)
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        profiles = _counted(pool.map(_enroll_job, [(v, str(cache)) for v in voices]), len(voices), "voices enrolled")
+        profiles = _counted(pool.map(enroll_job, [(v, str(cache)) for v in voices]), len(voices), "voices enrolled")
         model = CommandModel.load(Path(model_path) if model_path else None)
         adapt_s = max((profile.for_model(model, settings[0].refit).fit_s for profile in profiles), default=0.0)
         stream_jobs = [StreamJob(v, k, c, sentences, str(cache), model_path, p.vectors, p.labels, p.take_ids,

@@ -13,16 +13,12 @@ right, and the better one is decided when it passes the verifier's threshold.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
 
 import numpy as np
 
-from voice_coach.errors import RecognizerError
 from voice_coach.grammar import Grammar
 from voice_coach.intents import Command, Intent
 from voice_coach.recognition.base import Heard
@@ -33,11 +29,9 @@ from voice_coach.recognition.neural.recognizer import NeuralJudgment, NeuralReco
 from voice_coach.recognition.noise_suppression import NoiseSuppressor, suppression_available
 from voice_coach.recognition.segmenter import Segment, SegmenterSettings
 from voice_coach.recognition.sphinx_recognizer import SphinxRecognizer, SphinxVerdict
+from voice_coach.recognition.verifier import Verifier, builtin_verifier_path
 
-VERIFIER_FILE = "verifier.json"
 UNKNOWN_MIN_CONFIDENCE = 0.6  # PocketSphinx's rejection confidence (0.5 = at its limits) for such commands
-FEATURES = ("p_label", "p_intent", "p_none", "neural_top", "sphinx_same", "sphinx_accepted", "sphinx_confidence",
-            "agree", "log_speech_s", "noisy", "early", "is_stop", "distance", "coverage")
 
 
 @dataclass(frozen=True)
@@ -81,46 +75,6 @@ class Candidate:
     features: dict[str, float]
 
 
-@dataclass(frozen=True)
-class Verifier:
-    """Logistic regression over ``FEATURES`` with decision thresholds (probability of being right)."""
-
-    weights: tuple[float, ...]
-    bias: float
-    threshold: float
-    stop_threshold: float
-    meta: dict
-
-    def probability(self, features: dict[str, float]) -> float:
-        z = self.bias + sum(w * features[name] for w, name in zip(self.weights, FEATURES))
-        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
-
-    def save(self, path: Path) -> None:
-        path.write_text(json.dumps({"features": list(FEATURES), "weights": list(self.weights), "bias": self.bias,
-                                    "threshold": self.threshold, "stop_threshold": self.stop_threshold,
-                                    "meta": self.meta}, indent=1, sort_keys=True) + "\n")
-
-    @staticmethod
-    def load(path: Path | None = None) -> "Verifier":
-        source = Path(path) if path is not None else builtin_verifier_path()
-        try:
-            data = json.loads(source.read_text())
-            if list(data["features"]) != list(FEATURES):
-                raise ValueError("its features do not match this version")
-            return Verifier(tuple(float(w) for w in data["weights"]), float(data["bias"]), float(data["threshold"]),
-                            float(data["stop_threshold"]), dict(data.get("meta", {})))
-        except FileNotFoundError:
-            raise RecognizerError(f"the fusion verifier {source} is missing",
-                                  "reinstall voice-coach, or refit it with scripts/fit_verifier.py") from None
-        except (KeyError, ValueError, TypeError) as exc:
-            raise RecognizerError(f"the fusion verifier {source} is damaged ({exc})",
-                                  "reinstall voice-coach, or refit it with scripts/fit_verifier.py") from None
-
-
-def builtin_verifier_path() -> Path:
-    return Path(str(resources.files("voice_coach.recognition.neural") / "data" / VERIFIER_FILE))
-
-
 def candidates(segment: Segment, neural: NeuralJudgment, sphinx: SphinxVerdict, classes: ClassMap) -> list[Candidate]:
     """The neural model's best command and PocketSphinx's parse, each with the verifier's features."""
     found: dict[str, tuple[str, Command]] = {}
@@ -144,6 +98,8 @@ def candidates(segment: Segment, neural: NeuralJudgment, sphinx: SphinxVerdict, 
             label = label_of(command)
         if any(c.label == label for c in out):
             continue
+        mine = neural.closeness.get(label, -1.0)
+        others = max((value for other, value in neural.closeness.items() if other != label), default=-1.0)
         features = {
             "p_label": neural.probability(label),
             "p_intent": neural.intent_probability(str(command.intent)),
@@ -159,6 +115,8 @@ def candidates(segment: Segment, neural: NeuralJudgment, sphinx: SphinxVerdict, 
             "is_stop": float(command.intent == Intent.STOP),
             "distance": evidence.get("distance", 1.0) if same else 1.0,
             "coverage": evidence.get("coverage", 0.0) if same else 0.0,
+            "closeness": mine,
+            "closeness_margin": mine - others,
         }
         out.append(Candidate(label, text, command, features))
     return out
@@ -189,12 +147,16 @@ class FusedRecognizer:
     def __init__(self, grammar: Grammar, model: CommandModel | None = None, verifier: Verifier | None = None,
                  segmenter_settings: SegmenterSettings | None = None, noise_suppression: int = 3,
                  candidate_log: list | None = None, profile: VoiceProfile | None = None,
-                 trust: ProfileTrust | None = None) -> None:
+                 trust: ProfileTrust | None = None, profile_verifier: Verifier | None = None) -> None:
         self.grammar = grammar
         self.trust = trust or SHIPPED_TRUST
         self.neural = NeuralRecognizer(grammar, model, NeuralSettings(), segmenter_settings, profile)
         self.sphinx = SphinxRecognizer(grammar)
         self.verifier = verifier or Verifier.load()
+        # With a profile the probabilities and the takes' closeness mean more: its own verifier.
+        self.profile_verifier = profile_verifier
+        if profile is not None:
+            self.profile_verifier = profile_verifier or Verifier.load(builtin_verifier_path(profile=True))
         self.stream = self.neural.stream
         self._suppressor = (NoiseSuppressor(noise_suppression)
                             if noise_suppression > 0 and suppression_available() else None)
@@ -208,6 +170,15 @@ class FusedRecognizer:
     @property
     def classes(self) -> ClassMap:
         return self.neural.classes
+
+    @property
+    def active_verifier(self) -> Verifier:
+        """The profile verifier while a voice profile is active, else the general one."""
+        if self.neural.profile is None:
+            return self.verifier
+        if self.profile_verifier is None:
+            self.profile_verifier = Verifier.load(builtin_verifier_path(profile=True))
+        return self.profile_verifier
 
     def accept(self, samples: np.ndarray) -> list[Heard]:
         samples = np.asarray(samples)
@@ -260,9 +231,10 @@ class FusedRecognizer:
                 return None
         sphinx = self.sphinx.judge_segment(self._segment_audio(segment))
         best: tuple[float, Candidate] | None = None
+        verifier = self.active_verifier
         verified: dict[str, float] = {}
         for candidate in candidates(segment, neural, sphinx, self.classes):
-            p = verified[candidate.label] = self.verifier.probability(candidate.features)
+            p = verified[candidate.label] = verifier.probability(candidate.features)
             if self.candidate_log is not None:
                 self.candidate_log.append((segment, candidate, p))
             if not segment.final and not self.grammar.is_final(candidate.text):
@@ -272,7 +244,7 @@ class FusedRecognizer:
         if best is None:
             return None
         p, candidate = best
-        needed = self.verifier.stop_threshold if candidate.command.intent == Intent.STOP else self.verifier.threshold
+        needed = verifier.stop_threshold if candidate.command.intent == Intent.STOP else verifier.threshold
         if p < needed:
             fallback = (vouched_by_takes(self.trust, segment, neural, self.classes, self.grammar.is_final,
                                          verified)

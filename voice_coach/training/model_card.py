@@ -11,6 +11,8 @@ from voice_coach.training.voices import HELD_OUT_VARIANTS, TRAIN_ACCENTS, TRAIN_
 
 RESULTS_BEGIN, RESULTS_END = "<!-- held-out-results:begin -->", "<!-- held-out-results:end -->"
 BANK_BEGIN, BANK_END = "<!-- profile-bank:begin -->", "<!-- profile-bank:end -->"
+PROFILE_VERIFIER_BEGIN, PROFILE_VERIFIER_END = "<!-- profile-verifier:begin -->", "<!-- profile-verifier:end -->"
+KEPT_BLOCKS = ((BANK_BEGIN, BANK_END), (PROFILE_VERIFIER_BEGIN, PROFILE_VERIFIER_END))  # written by other scripts
 
 
 def bank_section(bank_path: Path, none_rows: int, command_rows: int, examples: int, shards: int, seed: int) -> str:
@@ -23,10 +25,30 @@ def bank_section(bank_path: Path, none_rows: int, command_rows: int, examples: i
             f"{BANK_END}")
 
 
+def profile_verifier_section(path: Path, meta: dict) -> str:
+    """The card's paragraph on the verifier used with a voice profile (scripts/fit_verifier.py --profile)."""
+    return (f"{PROFILE_VERIFIER_BEGIN}\n- **Verifier with a voice profile:** `{path.name}`, sha256 `{sha256_of(path)}`: "
+            f"{meta.get('model', 'a classifier')} over the fused engine's candidate features plus the segment's "
+            "closeness to the person's takes, fitted on the tuning voices only ("
+            f"{', '.join(meta.get('voices', []))}), each enrolled with three clean takes per core command and heard "
+            f"in {', '.join(meta.get('conditions', []))} ({meta.get('command_trials')} command trials, "
+            f"{meta.get('sentence_trials')} sentences, {meta.get('candidates')} candidates). Thresholds from "
+            "leave-one-voice-out probabilities, within the false commands of the engine without a profile on the "
+            f"same streams ({meta.get('false_without_profile')}): {100 * float(meta.get('left_out_voice_right', 0)):.1f} % "
+            f"of commands right, {meta.get('left_out_voice_false')} false. Reproduce: "
+            "`scripts/fit_verifier.py --profile` (synthesis and embeddings cached).\n"
+            f"{PROFILE_VERIFIER_END}")
+
+
 def put_bank_section(card: Path, section: str) -> None:
     """Replace (or add, before the results) the bank paragraph of an existing card."""
+    put_section(card, BANK_BEGIN, BANK_END, section)
+
+
+def put_section(card: Path, begin: str, end: str, section: str) -> None:
+    """Replace (or add, before the results) one marked paragraph of an existing card."""
     text = card.read_text()
-    replaced = replace_marked_block(text, BANK_BEGIN, BANK_END, section)
+    replaced = replace_marked_block(text, begin, end, section)
     card.write_text(replaced if replaced is not None
                     else text.replace("\n## Held-out results", f"{section}\n\n## Held-out results", 1))
 
@@ -35,8 +57,7 @@ def write_card(model_path: Path, meta: dict, verifier_meta: dict | None = None) 
     """Write MODEL_CARD.md next to the model, keeping an existing held-out results block."""
     card = model_path.parent / "MODEL_CARD.md"
     old = card.read_text() if card.exists() else ""
-    bank = marked_block(old, BANK_BEGIN, BANK_END)
-    bank = bank + "\n" if bank is not None else ""
+    bank = "".join(block + "\n" for begin, end in KEPT_BLOCKS if (block := marked_block(old, begin, end)) is not None)
     results = marked_block(old, RESULTS_BEGIN, RESULTS_END) or (
         f"{RESULTS_BEGIN}\n_not measured yet: run `scripts/eval_recognition.py --write-docs`_\n{RESULTS_END}")
     kinds = ", ".join(f"{k} {v}" for k, v in sorted(meta.get("kinds", {}).items()))

@@ -30,7 +30,8 @@ from voice_coach.evaluation.code_digest import recognition_code_digest
 from voice_coach.evaluation.corpus import Condition, Trial
 from voice_coach.grammar import Grammar
 from voice_coach.intents import Command
-from voice_coach.recognition.fused import FEATURES, FusedRecognizer, Verifier, builtin_verifier_path
+from voice_coach.recognition.fused import FusedRecognizer
+from voice_coach.recognition.verifier import FEATURES, Verifier, builtin_verifier_path
 from voice_coach.recognition.neural.model import CommandModel
 from voice_coach.routines.loader import load_library
 
@@ -133,7 +134,14 @@ def replay(rows: list[Row], probabilities: np.ndarray, threshold: float, stop_th
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if "--profile" in argv:
+        from voice_coach.training.profile_verifier_fit import main as fit_profile_verifier
+
+        return fit_profile_verifier(argv)
     parser = argparse.ArgumentParser(prog="fit_verifier", description="Fit the fusion verifier on the tuning split.")
+    parser.add_argument("--profile", action="store_true",
+                        help="fit instead the verifier used with a voice profile (voice_coach.training.profile_verifier_fit)")
     parser.add_argument("--model", default="", help="command model file (default: the shipped one)")
     parser.add_argument("--out", type=Path, default=builtin_verifier_path())
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)

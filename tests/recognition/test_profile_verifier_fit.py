@@ -1,0 +1,58 @@
+"""Fitting the verifier used with a voice profile: thresholds within the false-command budget,
+and probabilities for each voice from a fit that never saw it."""
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from voice_coach.training.profile_verifier_fit import held_out_probabilities, thresholds
+from voice_coach.training.verifier_fit import Row
+
+
+def row(trial, command_trial, right, stop=False, stream=0):
+    return Row(stream, (float(trial), True), trial, command_trial, right, stop, False, (0.0,))
+
+
+def test_the_most_commands_right_within_the_false_command_budget():
+    rows = [row(0, True, True), row(1, True, True), row(2, False, False), row(3, True, True, stop=True),
+            row(4, False, False, stop=True)]
+    p = np.array([0.9, 0.8, 0.7, 0.3, 0.2])
+    threshold, stop, right, false = thresholds(rows, p, max_false=0)
+    # 0.9 and 0.8 and the stop at 0.3 get in; the sentence at 0.7 and the false stop at 0.2 stay out
+    assert (right, false) == (3, 0)
+    assert 0.7 < threshold <= 0.8 and 0.2 < stop <= 0.3
+    assert thresholds(rows, p, max_false=2)[2:] == (3, 0)  # a bigger budget is not spent for nothing
+
+
+def test_nothing_within_budget_keeps_the_bar_at_its_highest():
+    rows = [row(0, False, False), row(1, True, True)]
+    threshold, stop, right, false = thresholds(rows, np.array([0.995, 0.5]), max_false=0)
+    assert (threshold, stop, right, false) == (0.99, 0.99, 0, 1)
+
+
+def test_each_voice_is_judged_by_a_fit_on_the_other_voices_only():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((200, 1))
+    # voice "a" is right when x > 0, voice "b" when x < 0: a fit that saw a voice would rank its rows
+    # well, a fit that did not ranks them backwards
+    groups = np.array(["a"] * 100 + ["b"] * 100)
+    y = np.where(groups == "a", x[:, 0] > 0, x[:, 0] < 0)
+    p = held_out_probabilities(x, y, groups, fit=lambda a, b: LogisticRegression().fit(a, b))
+    for g in ("a", "b"):
+        mine = groups == g
+        assert np.corrcoef(p[mine], y[mine])[0, 1] < -0.5
+
+
+def test_the_exported_trees_give_the_fitted_models_probabilities(tmp_path):
+    from voice_coach.recognition.verifier import PROFILE_FEATURES, Verifier
+    from voice_coach.training.profile_verifier_fit import boosted, exported
+
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((300, len(PROFILE_FEATURES)))
+    y = (x[:, -2] > 0.2) & (x[:, 0] + rng.standard_normal(300) * 0.3 > -0.5)  # closeness with p_label
+    model = boosted(x, y)
+    bias, trees = exported(model)
+    path = tmp_path / "verifier_profile.json"
+    Verifier((), bias, 0.9, 0.8, {}, PROFILE_FEATURES, trees).save(path)
+    verifier = Verifier.load(path)
+    mine = [verifier.probability(dict(zip(PROFILE_FEATURES, row))) for row in x]
+    assert np.allclose(mine, model.predict_proba(x)[:, 1], atol=1e-6)
