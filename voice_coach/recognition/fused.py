@@ -9,6 +9,8 @@ model's best command and PocketSphinx's parse; the verifier (logistic
 regression on both engines' scores, their agreement and the segment's length,
 fitted on the tuning split only) gives each candidate a probability of being
 right, and the better one is decided when it passes the verifier's threshold.
+With a voice profile a second verifier decides (``verifier_profile.json``,
+boosted trees that also weigh the segment's closeness to the person's takes).
 """
 
 from __future__ import annotations
@@ -63,6 +65,8 @@ class ProfileTrust:
 # The takes lower the verifier's bar (0.94) to 0.6 for a segment this close to one of them.
 # Off: on the 8 held-out voices it lifted commands with a profile (clean 85.3 -> 87.7 %, 10 dB
 # 33.6 -> 38.9 % over the refit alone, same run) but false commands rose 21 -> 32 of 1600 (README).
+# Tuned with the general verifier deciding; with a profile the profile verifier now decides
+# (verifier.py), so switching this on would need tuning again.
 TUNED_TRUST = ProfileTrust(closeness=0.85, min_probability=0.6, min_verifier=0.6)
 SHIPPED_TRUST = ProfileTrust()
 
