@@ -56,3 +56,15 @@ def test_the_exported_trees_give_the_fitted_models_probabilities(tmp_path):
     verifier = Verifier.load(path)
     mine = [verifier.probability(dict(zip(PROFILE_FEATURES, row))) for row in x]
     assert np.allclose(mine, model.predict_proba(x)[:, 1], atol=1e-6)
+
+
+def test_fit_verifier_with_profile_fits_the_profile_verifier(capsys):
+    import pytest
+
+    from voice_coach.training.verifier_fit import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["--profile", "--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: fit_verifier --profile") and "verifier_profile.json" in out

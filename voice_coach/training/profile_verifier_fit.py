@@ -113,12 +113,17 @@ def thresholds(rows: list[Row], p: np.ndarray, max_false: int) -> tuple[float, f
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="fit_verifier --profile", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="fit_verifier --profile",
+                                     description="Fit the verifier the fused engine uses with a voice profile, "
+                                                 "on the enrolled tuning voices only.")
     parser.add_argument("--profile", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--model", default="", help="command model file (default: the shipped one)")
-    parser.add_argument("--out", type=Path, default=builtin_verifier_path(profile=True))
-    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--out", type=Path, default=builtin_verifier_path(profile=True),
+                        help="where to write it (default: the shipped verifier_profile.json; its model card "
+                             "paragraph is updated when MODEL_CARD.md is beside it)")
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE,
+                        help="synthesis, embedding and decode cache (shared with scripts/eval_recognition.py)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes")
     parser.add_argument("--sentences", type=int, default=ev.TUNE_SENTENCES, help="tuning sentences per stream")
     parser.add_argument("--quick", action="store_true", help="two voices, two rooms, few sentences (for a test)")
     args = parser.parse_args(argv)
