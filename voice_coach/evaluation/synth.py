@@ -96,9 +96,11 @@ def synthesize(text: str, voice: Voice, cache_dir: Path | None = None) -> np.nda
         samples = _read_wav_int16(out)
         if cached is not None:
             # Copied beside the cache entry, then renamed: a parallel worker that finds the entry
-            # must never read a half-copied file (it would hear the utterance cut short).
+            # must never read a half-copied file (it would hear the utterance cut short).  The copy's
+            # name is unique per call: threads of one process share a pid.
             cached.parent.mkdir(parents=True, exist_ok=True)
-            partial = cached.with_name(f"{cached.stem}.{os.getpid()}.partial")
+            handle, partial = tempfile.mkstemp(prefix=f"{cached.stem}.", suffix=".partial", dir=cached.parent)
+            os.close(handle)
             shutil.copyfile(out, partial)
             os.replace(partial, cached)
     return samples
