@@ -102,8 +102,7 @@ def candidates(segment: Segment, neural: NeuralJudgment, sphinx: SphinxVerdict, 
             label = label_of(command)
         if any(c.label == label for c in out):
             continue
-        mine = neural.closeness.get(label, -1.0)
-        others = max((value for other, value in neural.closeness.items() if other != label), default=-1.0)
+        mine, others = neural.take_closeness(label)
         features = {
             "p_label": neural.probability(label),
             "p_intent": neural.intent_probability(str(command.intent)),
@@ -134,8 +133,7 @@ def vouched_by_takes(trust: ProfileTrust, segment: Segment, neural: NeuralJudgme
     verifier's probability per candidate label."""
     label, p = neural.best()
     entry = classes.command(label)
-    mine = neural.closeness.get(label, -1.0)
-    others = max((value for other, value in neural.closeness.items() if other != label), default=-1.0)
+    mine, others = neural.take_closeness(label)
     if (entry is None or p < trust.min_probability or mine < trust.closeness or mine - others < trust.margin
             or (not segment.final and not is_final(entry[0]))
             or (verified or {}).get(label, 0.0) < trust.min_verifier):
@@ -157,10 +155,11 @@ class FusedRecognizer:
         self.neural = NeuralRecognizer(grammar, model, NeuralSettings(), segmenter_settings, profile)
         self.sphinx = SphinxRecognizer(grammar)
         self.verifier = verifier or Verifier.load()
-        # With a profile the probabilities and the takes' closeness mean more: its own verifier.
+        # With a profile the probabilities and the takes' closeness mean more: its own verifier,
+        # loaded at once when a profile is given (a damaged file is a start-up error).
         self.profile_verifier = profile_verifier
         if profile is not None:
-            self.profile_verifier = profile_verifier or Verifier.load(builtin_verifier_path(profile=True))
+            self._profile_verifier()
         self.stream = self.neural.stream
         self._suppressor = (NoiseSuppressor(noise_suppression)
                             if noise_suppression > 0 and suppression_available() else None)
@@ -178,8 +177,9 @@ class FusedRecognizer:
     @property
     def active_verifier(self) -> Verifier:
         """The profile verifier while a voice profile is active, else the general one."""
-        if self.neural.profile is None:
-            return self.verifier
+        return self.verifier if self.neural.profile is None else self._profile_verifier()
+
+    def _profile_verifier(self) -> Verifier:
         if self.profile_verifier is None:
             self.profile_verifier = Verifier.load(builtin_verifier_path(profile=True))
         return self.profile_verifier

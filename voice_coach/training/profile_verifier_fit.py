@@ -35,7 +35,7 @@ from voice_coach.recognition.neural.model import CommandModel
 from voice_coach.recognition.neural.refit import RefitSettings
 from voice_coach.training.model_card import (PROFILE_VERIFIER_BEGIN, PROFILE_VERIFIER_END, profile_verifier_section,
                                              put_section)
-from voice_coach.training.verifier_fit import DEFAULT_CACHE, Row, replay, same, trial_at
+from voice_coach.training.verifier_fit import DEFAULT_CACHE, Row, labelled_rows, replay
 
 DECIDE_NOTHING = Verifier(tuple(0.0 for _ in PROFILE_FEATURES), -40.0, 2.0, 2.0, {}, PROFILE_FEATURES)
 THRESHOLDS = tuple(round(t, 3) for t in np.linspace(0.99, 0.05, 95))  # highest first: ties keep the cautious one
@@ -54,14 +54,9 @@ def stream_rows(job: ev.StreamJob) -> tuple[str, list[Row], int, int, int]:
         log: list = []
         ev.hear(g, model, audio, ev.Replay(outputs), adapter, "fused", verdicts,
                 verifier=DECIDE_NOTHING, profile_verifier=DECIDE_NOTHING, candidate_log=log)
-        for segment, candidate, _ in log:
-            if not segment.final and not g.is_final(candidate.text):
-                continue  # the engine never decides these at the early look
-            index = trial_at(trials, segment.at_s)
-            expected = trials[index].expected if index >= 0 else None
-            rows.append(Row(stream, (segment.start_s, segment.final), index, expected is not None,
-                            same(candidate.command, expected), candidate.features["is_stop"] > 0.5,
-                            not segment.final, tuple(candidate.features[name] for name in PROFILE_FEATURES)))
+        # the engine never decides a candidate something could extend at the early look
+        decidable = [entry for entry in log if entry[0].final or g.is_final(entry[1].text)]
+        rows += labelled_rows(stream, decidable, trials, PROFILE_FEATURES)
         commands += sum(1 for t in trials if t.expected is not None)
         sentences += sum(1 for t in trials if t.expected is None)
         false_before += sum(1 for o in before if not o.is_command and not o.correct)

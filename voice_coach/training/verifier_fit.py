@@ -104,15 +104,22 @@ def _stream_rows(stream, voice_index, sentence_offset, condition, cache, model_p
     for start in range(0, audio.size, 480):
         recognizer.accept(audio[start : start + 480])
     recognizer.flush()
+    rows = labelled_rows(stream, log, trials, FEATURES)
+    n_commands = sum(1 for t in trials if t.expected is not None)
+    return rows, n_commands, len(trials) - n_commands
+
+
+def labelled_rows(stream: int, log: list, trials: list[Trial], names: tuple[str, ...]) -> list[Row]:
+    """The logged (segment, candidate, …) entries of one stream as rows, labelled right or wrong
+    from the trial each falls in; ``names``: the features kept, in order."""
     rows = []
-    for segment, candidate, _ in log:
+    for segment, candidate, *_ in log:
         index = trial_at(trials, segment.at_s)
         expected = trials[index].expected if index >= 0 else None
         rows.append(Row(stream, (segment.start_s, segment.final), index, expected is not None,
                         same(candidate.command, expected), candidate.features["is_stop"] > 0.5,
-                        not segment.final, tuple(candidate.features[name] for name in FEATURES)))
-    n_commands = sum(1 for t in trials if t.expected is not None)
-    return rows, n_commands, len(trials) - n_commands
+                        not segment.final, tuple(candidate.features[name] for name in names)))
+    return rows
 
 
 def replay(rows: list[Row], probabilities: np.ndarray, threshold: float, stop_threshold: float):

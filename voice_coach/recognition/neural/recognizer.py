@@ -59,6 +59,13 @@ class NeuralJudgment:
             return label, float(self.probabilities[int(index)])
         return NONE_LABEL, 0.0
 
+    def take_closeness(self, label: str) -> tuple[float, float]:
+        """The segment's closeness to the person's closest take of ``label`` and to their closest
+        take of any other command (-1 where there is none)."""
+        mine = self.closeness.get(label, -1.0)
+        others = max((value for other, value in self.closeness.items() if other != label), default=-1.0)
+        return mine, others
+
     def probability(self, label: str) -> float:
         return float(self.probabilities[self.labels.index(label)]) if label in self.labels else 0.0
 
