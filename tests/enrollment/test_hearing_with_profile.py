@@ -125,3 +125,19 @@ def test_with_a_profile_the_fused_engine_asks_the_profile_verifier_which_weighs_
     assert heard(fused(grammar, model, None, profile_verifier=trusts_takes), commands) == []
     assert heard(fused(grammar, model, takes, profile_verifier=trusts_takes), commands) == ["stop", "pain:level=5", "next"]
     assert heard(fused(grammar, model, takes, profile_verifier=trusts_takes), talk) == []
+
+
+def test_an_early_look_is_held_to_the_profile_verifiers_early_bar(say, grammar, profile, model, bank):
+    takes = profile.for_model(model, bank=bank)
+    audio = stream(say("stop", 0.9))
+
+    def stop_heard_at(early_threshold):
+        # sure of a candidate within cosine 0.7 of a take: the early look of "stop" is (0.74 here)
+        verifier = Verifier(tuple(40.0 if name == "closeness" else 0.0 for name in PROFILE_FEATURES), -28.0,
+                            0.5, 0.5, {}, PROFILE_FEATURES, (), early_threshold)
+        found = recognize(fused(grammar, model, takes, profile_verifier=verifier), audio, 480)
+        assert [label_of(h.command) for h in found] == ["stop"]
+        return found[0].at_s
+
+    # the same verdict either way; with a bar no early look reaches it waits for the end of speech
+    assert stop_heard_at(None) < stop_heard_at(2.0)

@@ -24,3 +24,13 @@ def test_the_profile_verifier_paragraph_is_added_replaced_and_kept(tmp_path):
     text = write_card(model, {"labels": ["none", "stop"]}).read_text()
     assert text.count(PROFILE_VERIFIER_BEGIN) == 1 and "75.0 % of commands right" in text
     assert "- bank paragraph" in text
+
+
+def test_the_profile_verifier_paragraph_names_its_thresholds_and_an_early_bar_only_when_it_has_one(tmp_path):
+    verifier = tmp_path / "verifier_profile.json"
+    meta = {"left_out_voice_right": 0.5, "left_out_voice_false": 1}
+    verifier.write_text(json.dumps({"threshold": 0.9, "stop_threshold": 0.85}))
+    text = profile_verifier_section(verifier, meta)
+    assert 'decided at 0.9, "stop" at 0.85)' in text and "early look" not in text
+    verifier.write_text(json.dumps({"threshold": 0.9, "stop_threshold": 0.85, "early_threshold": 0.99}))
+    assert "at an early look, before the speaker has finished, at 0.99)" in profile_verifier_section(verifier, meta)

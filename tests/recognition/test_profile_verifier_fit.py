@@ -8,25 +8,36 @@ from voice_coach.training.profile_verifier_fit import held_out_probabilities, th
 from voice_coach.training.verifier_fit import Row
 
 
-def row(trial, command_trial, right, stop=False, stream=0):
-    return Row(stream, (float(trial), True), trial, command_trial, right, stop, False, (0.0,))
+def row(trial, command_trial, right, stop=False, stream=0, final=True):
+    return Row(stream, (float(trial), final), trial, command_trial, right, stop, not final, (0.0,))
 
 
 def test_the_most_commands_right_within_the_false_command_budget():
     rows = [row(0, True, True), row(1, True, True), row(2, False, False), row(3, True, True, stop=True),
             row(4, False, False, stop=True)]
     p = np.array([0.9, 0.8, 0.7, 0.3, 0.2])
-    threshold, stop, right, false = thresholds(rows, p, max_false=0)
+    threshold, stop, early, right, false = thresholds(rows, p, max_false=0)
     # 0.9 and 0.8 and the stop at 0.3 get in; the sentence at 0.7 and the false stop at 0.2 stay out
     assert (right, false) == (3, 0)
     assert 0.7 < threshold <= 0.8 and 0.2 < stop <= 0.3
-    assert thresholds(rows, p, max_false=2)[2:] == (3, 0)  # a bigger budget is not spent for nothing
+    assert early is None  # no early looks: no bar of their own
+    assert thresholds(rows, p, max_false=2)[3:] == (3, 0)  # a bigger budget is not spent for nothing
+
+
+def test_early_looks_get_a_higher_bar_of_their_own_when_that_lets_final_looks_pass_more():
+    # a sentence starting with a command word fools the early look (0.85); commands at their final
+    # look score 0.6; one bar for both either passes the sentence or drops the commands
+    rows = [row(0, False, False, final=False), row(1, True, True), row(2, True, True),
+            row(3, True, True, final=False)]
+    p = np.array([0.85, 0.6, 0.6, 0.95])
+    threshold, stop, early, right, false = thresholds(rows, p, max_false=0)
+    assert (right, false) == (3, 0)
+    assert threshold <= 0.6 and early is not None and 0.85 < early <= 0.95
 
 
 def test_nothing_within_budget_keeps_the_bar_at_its_highest():
     rows = [row(0, False, False), row(1, True, True)]
-    threshold, stop, right, false = thresholds(rows, np.array([0.995, 0.5]), max_false=0)
-    assert (threshold, stop, right, false) == (0.99, 0.99, 0, 1)
+    assert thresholds(rows, np.array([0.995, 0.5]), max_false=0) == (0.99, 0.99, None, 0, 1)
 
 
 def test_each_voice_is_judged_by_a_fit_on_the_other_voices_only():

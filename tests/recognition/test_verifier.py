@@ -147,6 +147,21 @@ def test_a_profile_verifier_round_trips_with_its_own_features(tmp_path):
         Verifier.load(path)
 
 
+def test_an_early_threshold_round_trips_and_sets_the_bar_at_early_looks_only(tmp_path):
+    verifier = Verifier(tuple(0.1 for _ in PROFILE_FEATURES), -1.0, 0.7, 0.5, {}, PROFILE_FEATURES, (), 0.96)
+    path = tmp_path / "verifier_profile.json"
+    verifier.save(path)
+    assert Verifier.load(path) == verifier
+    assert [verifier.needed(stop, early) for stop in (False, True) for early in (False, True)] == [0.7, 0.96, 0.5, 0.96]
+    without = Verifier(tuple(0.1 for _ in PROFILE_FEATURES), -1.0, 0.7, 0.5, {}, PROFILE_FEATURES)
+    assert (without.needed(False, True), without.needed(True, True)) == (0.7, 0.5)
+    data = json.loads(path.read_text())
+    data["early_threshold"] = "high"
+    path.write_text(json.dumps(data))
+    with pytest.raises(RecognizerError, match="damaged"):
+        Verifier.load(path)
+
+
 def test_the_shipped_verifiers_load():
     verifier = Verifier.load()
     assert 0.0 < verifier.stop_threshold <= verifier.threshold < 1.0
@@ -169,6 +184,11 @@ def test_replay_counts_the_first_decision_per_segment_and_false_commands_per_sen
     p = np.array([0.95, 0.9, 0.8, 0.3, 0.3])
     assert replay(rows, p, threshold=0.7, stop_threshold=0.4) == (1, 1, 0)
     assert replay(rows, p, threshold=0.7, stop_threshold=0.25) == (2, 1, 0)
+    # an early look's own bar replaces the stop's there; the final look still decides at the stop's
+    assert replay(rows, p, threshold=0.7, stop_threshold=0.25, early_threshold=0.9) == (2, 1, 0)
+    p = np.array([0.95, 0.9, 0.8, 0.3, 0.2])
+    assert replay(rows, p, threshold=0.7, stop_threshold=0.25, early_threshold=0.25) == (2, 1, 0)
+    assert replay(rows, p, threshold=0.7, stop_threshold=0.25, early_threshold=0.9) == (1, 1, 0)
 
 
 def test_a_tree_verifier_walks_its_trees_and_a_tree_pointing_outside_itself_is_damage(tmp_path):

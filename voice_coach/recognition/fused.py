@@ -248,7 +248,7 @@ class FusedRecognizer:
         if best is None:
             return None
         p, candidate = best
-        needed = verifier.stop_threshold if candidate.command.intent == Intent.STOP else verifier.threshold
+        needed = verifier.needed(candidate.command.intent == Intent.STOP, not segment.final)
         if p < needed:
             fallback = (vouched_by_takes(self.trust, segment, neural, self.classes, self.grammar.is_final,
                                          verified)

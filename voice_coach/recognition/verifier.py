@@ -62,7 +62,9 @@ class Tree:
 class Verifier:
     """Probability (0–1) that a candidate is right: ``bias`` plus a linear part (``weights``, one
     per name in ``features``) plus boosted ``trees``, through the logistic function; with the
-    decision thresholds (``stop_threshold`` for "stop")."""
+    decision thresholds (``stop_threshold`` for "stop"; ``early_threshold``, when set, for every
+    candidate at an early look, before the speaker has finished: a sentence that starts with a
+    command word looks most like that command then)."""
 
     weights: tuple[float, ...]
     bias: float
@@ -71,6 +73,13 @@ class Verifier:
     meta: dict
     features: tuple[str, ...] = FEATURES
     trees: tuple[Tree, ...] = ()
+    early_threshold: float | None = None
+
+    def needed(self, is_stop: bool, early: bool) -> float:
+        """The probability a candidate must reach to be decided."""
+        if early and self.early_threshold is not None:
+            return self.early_threshold
+        return self.stop_threshold if is_stop else self.threshold
 
     def probability(self, features: dict[str, float]) -> float:
         x = [features[name] for name in self.features]
@@ -80,6 +89,8 @@ class Verifier:
     def save(self, path: Path) -> None:
         data = {"features": list(self.features), "weights": list(self.weights), "bias": self.bias,
                 "threshold": self.threshold, "stop_threshold": self.stop_threshold, "meta": self.meta}
+        if self.early_threshold is not None:
+            data["early_threshold"] = self.early_threshold
         if self.trees:
             data["trees"] = [asdict(tree) for tree in self.trees]
         path.write_text(json.dumps(data, indent=None if self.trees else 1, sort_keys=True) + "\n")
@@ -94,8 +105,9 @@ class Verifier:
             trees = tuple(Tree.parse(tree, len(names)) for tree in data.get("trees", []))
             if names not in (FEATURES, PROFILE_FEATURES) or len(weights) not in ({0, len(names)} if trees else {len(names)}):
                 raise ValueError("its features do not match this version")
+            early = data.get("early_threshold")
             return Verifier(weights, float(data["bias"]), float(data["threshold"]), float(data["stop_threshold"]),
-                            dict(data.get("meta", {})), names, trees)
+                            dict(data.get("meta", {})), names, trees, None if early is None else float(early))
         except FileNotFoundError:
             raise RecognizerError(f"the fusion verifier {source} is missing", _FIX) from None
         except (KeyError, ValueError, TypeError, IndexError) as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from voice_coach.evaluation import corpus
@@ -27,6 +28,13 @@ def bank_section(bank_path: Path, none_rows: int, command_rows: int, examples: i
 
 def profile_verifier_section(path: Path, meta: dict) -> str:
     """The card's paragraph on the verifier used with a voice profile (scripts/fit_verifier.py --profile)."""
+    saved = json.loads(path.read_text())
+    bars = ""
+    if "threshold" in saved:
+        early = saved.get("early_threshold")
+        bars = (f" (decided at {saved['threshold']}, \"stop\" at {saved.get('stop_threshold')}"
+                + (f", at an early look, before the speaker has finished, at {early}" if early is not None else "")
+                + ")")
     return (f"{PROFILE_VERIFIER_BEGIN}\n- **Verifier with a voice profile:** `{path.name}`, sha256 `{sha256_of(path)}`: "
             f"{meta.get('model', 'a classifier')} over the fused engine's candidate features plus the segment's "
             "closeness to the person's takes, fitted on the tuning voices only ("
@@ -35,7 +43,7 @@ def profile_verifier_section(path: Path, meta: dict) -> str:
             f"{meta.get('sentence_trials')} sentences, {meta.get('candidates')} candidates). Thresholds from "
             "leave-one-voice-out probabilities, within the false commands of the engine without a profile on the "
             f"same streams ({meta.get('false_without_profile')}): {100 * float(meta.get('left_out_voice_right', 0)):.1f} % "
-            f"of commands right, {meta.get('left_out_voice_false')} false. Reproduce: "
+            f"of commands right, {meta.get('left_out_voice_false')} false{bars}. Reproduce: "
             "`scripts/fit_verifier.py --profile` (synthesis and embeddings cached).\n"
             f"{PROFILE_VERIFIER_END}")
 

@@ -122,22 +122,52 @@ def labelled_rows(stream: int, log: list, trials: list[Trial], names: tuple[str,
     return rows
 
 
-def replay(rows: list[Row], probabilities: np.ndarray, threshold: float, stop_threshold: float):
-    """Commands right and sentence trials with a false command, under the engine's decision rule."""
-    best: dict[tuple[int, tuple[float, bool]], tuple[float, Row]] = {}
-    for row, p in zip(rows, probabilities):
-        key = (row.stream, row.look)
-        if key not in best or p > best[key][0]:
-            best[key] = (p, row)
-    decided: dict[tuple[int, float], Row] = {}
-    for (stream, (start, final)), (p, row) in sorted(best.items(), key=lambda kv: (kv[0][0], kv[0][1][0], kv[0][1][1])):
-        needed = stop_threshold if row.is_stop else threshold
-        if p >= needed and (stream, start) not in decided:
-            decided[(stream, start)] = row
-    right = {(r.stream, r.trial) for r in decided.values() if r.right and r.is_command_trial}
-    false_sentences = {(r.stream, r.trial) for r in decided.values() if not r.is_command_trial and r.trial >= 0}
-    wrong_commands = {(r.stream, r.trial) for r in decided.values() if r.is_command_trial and not r.right}
-    return len(right), len(false_sentences), len(wrong_commands)
+class Looks:
+    """The engine's decision points of logged rows under one set of probabilities, ready to be
+    replayed under many thresholds (the profile fit tries tens of thousands)."""
+
+    def __init__(self, rows: list[Row], probabilities: np.ndarray) -> None:
+        best: dict[tuple[int, tuple[float, bool]], tuple[float, Row]] = {}
+        for row, p in zip(rows, probabilities):
+            key = (row.stream, row.look)
+            if key not in best or p > best[key][0]:
+                best[key] = (p, row)
+        segments = sorted({(stream, start) for stream, (start, _) in best})
+        trials = sorted({(row.stream, row.trial) for _, row in best.values()})
+        self._trials = len(trials)
+        trial_index = {trial: k for k, trial in enumerate(trials)}
+        index = {segment: k for k, segment in enumerate(segments)}
+        # Per segment its early look (column 0) and its final look (column 1); p -1 where it had none.
+        self.p = np.full((len(segments), 2), -1.0)
+        self.stop = np.zeros((len(segments), 2), bool)
+        # what deciding the look counts, as kind * trials + trial (kind 0 right command, 1 false
+        # command, 2 wrong command, 3 nothing: a look outside every trial)
+        self.code = np.full((len(segments), 2), 3 * len(trials), np.int64)
+        for (stream, (start, final)), (p, row) in best.items():
+            k, col = index[(stream, start)], int(final)
+            self.p[k, col], self.stop[k, col] = p, row.is_stop
+            kind = (0 if row.right else 2) if row.is_command_trial else (1 if row.trial >= 0 else 3)
+            self.code[k, col] = kind * len(trials) + trial_index[(row.stream, row.trial)]
+
+    def count(self, threshold: float, stop_threshold: float, early_threshold: float | None = None):
+        """(commands right, sentence trials with a false command, command trials with a wrong command)."""
+        needed = np.where(self.stop, stop_threshold, threshold)
+        if early_threshold is not None:
+            needed[:, 0] = early_threshold
+        passes = self.p >= needed
+        # the early look decides first; the final look only where the early one did not
+        early = passes[:, 0]
+        decided = np.where(early, self.code[:, 0], self.code[:, 1])[early | passes[:, 1]]
+        counted = np.bincount(decided, minlength=4 * self._trials)[: 3 * self._trials] > 0
+        right, false, wrong = counted.reshape(3, self._trials).sum(axis=1)
+        return int(right), int(false), int(wrong)
+
+
+def replay(rows: list[Row], probabilities: np.ndarray, threshold: float, stop_threshold: float,
+           early_threshold: float | None = None):
+    """Commands right and sentence trials with a false command (and command trials with a wrong
+    one), under the engine's decision rule; ``early_threshold``: the bar at early looks, if it has its own."""
+    return Looks(rows, probabilities).count(threshold, stop_threshold, early_threshold)
 
 
 def main(argv: list[str] | None = None) -> int:
