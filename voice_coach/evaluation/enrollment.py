@@ -28,10 +28,10 @@ from voice_coach.enrollment.takes import NOISY_COPIES, PHASES_S, TakeJudge
 from voice_coach.evaluation import corpus
 from voice_coach.evaluation.code_digest import recognition_code_digest
 from voice_coach.evaluation.corpus import Condition
-from voice_coach.evaluation.scoring import Outcome, rate, score_trials
+from voice_coach.evaluation.scoring import Outcome, percentile_ms, rate, score_trials
 from voice_coach.evaluation.synth import Voice, synthesize
 from voice_coach.grammar import Grammar
-from voice_coach.intents import Command
+from voice_coach.intents import Command, Intent
 from voice_coach.marked_block import replace_marked_block
 from voice_coach.recognition.fused import SHIPPED_TRUST, FusedRecognizer, ProfileTrust
 from voice_coach.recognition.neural.features import EMBEDDING_SIZE, EmbeddingStream, load_frontend
@@ -373,6 +373,21 @@ def table(results: list[StreamOutcome]) -> str:
     return "\n".join(lines)
 
 
+def latency_note(results: list[StreamOutcome], g: Grammar) -> str:
+    """How soon commands heard right were decided after their end of speech (audio time), without
+    → with the profile: the early look's bar decides how often "stop" waits for the final look."""
+    def quantiles(outcomes: list[Outcome], stop: bool) -> str:
+        got = [o.latency_s for o in outcomes if o.latency_s is not None
+               and (not stop or (c := g.parse(o.text)) is not None and c.intent == Intent.STOP)]
+        return " / ".join(f"{percentile_ms(got, q):.0f}" for q in (50, 95)) if got else "–"
+
+    before = [o for r in results for o in r.before]
+    after = [o for r in results for o in r.after]
+    return ("Decided after the end of speech (audio time), p50 / p95, without → with the profile: "
+            f"commands {quantiles(before, False)} → {quantiles(after, False)} ms, "
+            f"\"stop\" {quantiles(before, True)} → {quantiles(after, True)} ms.")
+
+
 def errors(results: list[StreamOutcome], limit: int) -> list[str]:
     """Trials the profile got wrong (commands missed, sentences that raised a command)."""
     out = []
@@ -534,7 +549,7 @@ def main(argv: list[str] | None = None) -> int:
                                 sentences=10 if args.quick else sentences, jobs=args.jobs,
                                 engine=args.engine)
     model = CommandModel.load(Path(args.model) if args.model else None)
-    text = table(results)
+    text = table(results) + "\n\n" + latency_note(results, grammar())
     scope = "quick" if args.quick else "partial" if (args.voices or args.conditions) else "full"
     note = (f"_{scope} run, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
             f"`scripts/eval_recognition.py --enrollment {shown} --engine {args.engine}`, {len(voices)} held-out voices, "

@@ -1,0 +1,24 @@
+"""The enrollment evaluation's latency line: how soon commands heard right were decided, without
+and with the profile, and "stop" on its own (the early look's bar decides how often it waits)."""
+
+from voice_coach.evaluation.corpus import Condition
+from voice_coach.evaluation.enrollment import StreamOutcome, grammar, latency_note
+from voice_coach.evaluation.scoring import Outcome
+
+
+def right(text, latency_s):
+    return Outcome(text, True, True, (text,), latency_s)
+
+
+def test_commands_and_stop_latencies_without_and_with_the_profile():
+    before = [right("stop", 0.13), right("next", 0.30), Outcome("pause", True, False, (), None),
+              Outcome("good morning", False, True, (), None)]
+    after = [right("stop", 0.26), right("halt", 0.28), right("next", 0.30)]
+    note = latency_note([StreamOutcome("v", Condition(), before, [after])], grammar())
+    assert "commands 215 / 292 → 280 / 298 ms" in note
+    assert '"stop" 130 / 130 → 260 / 260 ms' in note  # "halt" is not one of the stop phrasings
+
+
+def test_nothing_heard_right_is_shown_as_a_dash():
+    note = latency_note([StreamOutcome("v", Condition(), [Outcome("stop", True, False, (), None)], [[]])], grammar())
+    assert note.endswith('commands – → – ms, "stop" – → – ms.')
