@@ -113,11 +113,17 @@ def test_in_the_fused_engine_the_takes_vouch_for_what_the_verifier_turns_down(sa
     assert heard(fused(grammar, model, takes, sure_it_is_wrong), commands) == []
 
 
+def trusting_takes(bias, early_threshold=None):
+    """A profile verifier that weighs only the closeness to the person's take (40 per unit of
+    cosine, plus ``bias``), deciding at 0.5."""
+    return Verifier(tuple(40.0 if name == "closeness" else 0.0 for name in PROFILE_FEATURES), bias,
+                    0.5, 0.5, {}, PROFILE_FEATURES, (), early_threshold)
+
+
 def test_with_a_profile_the_fused_engine_asks_the_profile_verifier_which_weighs_the_takes(
         say, grammar, profile, model, bank):
     # sure of a candidate whose segment lies within cosine 0.75 of the person's take of it
-    trusts_takes = Verifier(tuple(40.0 if name == "closeness" else 0.0 for name in PROFILE_FEATURES), -30.0,
-                            0.5, 0.5, {}, PROFILE_FEATURES)
+    trusts_takes = trusting_takes(-30.0)
     takes = profile.for_model(model, bank=bank)
     commands = stream(say("stop", 0.9), say("pain five", 1.1), say("next", 1.1))
     talk = stream(say("please lie back and relax your shoulders"), say("how was your week"))
@@ -133,8 +139,7 @@ def test_an_early_look_is_held_to_the_profile_verifiers_early_bar(say, grammar, 
 
     def stop_heard_at(early_threshold):
         # sure of a candidate within cosine 0.7 of a take: the early look of "stop" is (0.74 here)
-        verifier = Verifier(tuple(40.0 if name == "closeness" else 0.0 for name in PROFILE_FEATURES), -28.0,
-                            0.5, 0.5, {}, PROFILE_FEATURES, (), early_threshold)
+        verifier = trusting_takes(-28.0, early_threshold)
         found = recognize(fused(grammar, model, takes, profile_verifier=verifier), audio, 480)
         assert [label_of(h.command) for h in found] == ["stop"]
         return found[0].at_s

@@ -15,7 +15,7 @@ from voice_coach.recognition.neural.classes import ClassMap
 from voice_coach.recognition.neural.recognizer import NeuralJudgment
 from voice_coach.recognition.segmenter import Segment
 from voice_coach.recognition.sphinx_recognizer import SphinxVerdict
-from voice_coach.training.verifier_fit import Row, replay
+from voice_coach.training.verifier_fit import Looks, Row
 
 LABELS = ("none", "stop", "next", "start_routine:routine=heel-spur")
 
@@ -175,20 +175,20 @@ def row(stream, start, trial, command_trial, right, stop=False, final=True):
     return Row(stream, (start, final), trial, command_trial, right, stop, not final, (0.0,) * len(FEATURES))
 
 
-def test_replay_counts_the_first_decision_per_segment_and_false_commands_per_sentence():
+def test_the_replayed_looks_count_the_first_decision_per_segment_and_false_commands_per_sentence():
     rows = [row(0, 1.0, 0, True, True), row(0, 1.0, 0, True, False),  # one segment, two candidates
             row(0, 5.0, 1, False, False),  # a sentence
             row(0, 9.0, 2, True, True, stop=True, final=False), row(0, 9.0, 2, True, True, stop=True)]
     p = np.array([0.9, 0.95, 0.6, 0.5, 0.5])
-    assert replay(rows, p, threshold=0.7, stop_threshold=0.4) == (1, 0, 1)  # the wrong candidate scored higher
+    assert Looks(rows, p).count(threshold=0.7, stop_threshold=0.4) == (1, 0, 1)  # the wrong candidate scored higher
     p = np.array([0.95, 0.9, 0.8, 0.3, 0.3])
-    assert replay(rows, p, threshold=0.7, stop_threshold=0.4) == (1, 1, 0)
-    assert replay(rows, p, threshold=0.7, stop_threshold=0.25) == (2, 1, 0)
+    assert Looks(rows, p).count(threshold=0.7, stop_threshold=0.4) == (1, 1, 0)
+    assert Looks(rows, p).count(threshold=0.7, stop_threshold=0.25) == (2, 1, 0)
     # an early look's own bar replaces the stop's there; the final look still decides at the stop's
-    assert replay(rows, p, threshold=0.7, stop_threshold=0.25, early_threshold=0.9) == (2, 1, 0)
+    assert Looks(rows, p).count(threshold=0.7, stop_threshold=0.25, early_threshold=0.9) == (2, 1, 0)
     p = np.array([0.95, 0.9, 0.8, 0.3, 0.2])
-    assert replay(rows, p, threshold=0.7, stop_threshold=0.25, early_threshold=0.25) == (2, 1, 0)
-    assert replay(rows, p, threshold=0.7, stop_threshold=0.25, early_threshold=0.9) == (1, 1, 0)
+    assert Looks(rows, p).count(threshold=0.7, stop_threshold=0.25, early_threshold=0.25) == (2, 1, 0)
+    assert Looks(rows, p).count(threshold=0.7, stop_threshold=0.25, early_threshold=0.9) == (1, 1, 0)
 
 
 def test_a_tree_verifier_walks_its_trees_and_a_tree_pointing_outside_itself_is_damage(tmp_path):

@@ -32,7 +32,7 @@ def profile_verifier_section(path: Path, meta: dict) -> str:
     bars = ""
     if "threshold" in saved:
         early = saved.get("early_threshold")
-        bars = (f" (decided at {saved['threshold']}, \"stop\" at {saved.get('stop_threshold')}"
+        bars = (f" (decided at {saved['threshold']}, \"stop\" at {saved['stop_threshold']}"
                 + (f", at an early look, before the speaker has finished, at {early}" if early is not None else "")
                 + ")")
     return (f"{PROFILE_VERIFIER_BEGIN}\n- **Verifier with a voice profile:** `{path.name}`, sha256 `{sha256_of(path)}`: "

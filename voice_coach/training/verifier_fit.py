@@ -150,7 +150,9 @@ class Looks:
             self.code[k, col] = kind * len(trials) + trial_index[(row.stream, row.trial)]
 
     def count(self, threshold: float, stop_threshold: float, early_threshold: float | None = None):
-        """(commands right, sentence trials with a false command, command trials with a wrong command)."""
+        """(commands right, sentence trials with a false command, command trials with a wrong command)
+        under the engine's decision rule; ``early_threshold``: the bar at early looks, if it has its own."""
+        # Verifier.needed over every look at once
         needed = np.where(self.stop, stop_threshold, threshold)
         if early_threshold is not None:
             needed[:, 0] = early_threshold
@@ -161,13 +163,6 @@ class Looks:
         counted = np.bincount(decided, minlength=4 * self._trials)[: 3 * self._trials] > 0
         right, false, wrong = counted.reshape(3, self._trials).sum(axis=1)
         return int(right), int(false), int(wrong)
-
-
-def replay(rows: list[Row], probabilities: np.ndarray, threshold: float, stop_threshold: float,
-           early_threshold: float | None = None):
-    """Commands right and sentence trials with a false command (and command trials with a wrong
-    one), under the engine's decision rule; ``early_threshold``: the bar at early looks, if it has its own."""
-    return Looks(rows, probabilities).count(threshold, stop_threshold, early_threshold)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -214,22 +209,23 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(rows)} candidates, {int(y.sum())} right; weights: "
           + ", ".join(f"{name} {w:+.2f}" for name, w in zip(FEATURES, lr.coef_[0])), file=sys.stderr)
     p = lr.predict_proba(x)[:, 1]
+    looks = Looks(rows, p)
     # Highest thresholds first: among equally good ones keep the most cautious.
     grid = [round(t, 3) for t in np.linspace(0.99, 0.05, 95)]
     best_general = None
     for t in grid:
-        right, false, _ = replay(rows, p, t, 2.0)
+        right, false, _ = looks.count(t, 2.0)
         if false <= args.max_false * n_sentences and (best_general is None or right > best_general[1]):
             best_general = (t, right, false)
     threshold = best_general[0] if best_general else 0.99
-    best_stop = (threshold, *replay(rows, p, threshold, threshold)[:2])
+    best_stop = (threshold, *looks.count(threshold, threshold)[:2])
     for t in grid:
         if t >= threshold:
             continue
-        right, false, _ = replay(rows, p, threshold, t)
+        right, false, _ = looks.count(threshold, t)
         if false <= (args.max_false + args.max_false_stop) * n_sentences and right > best_stop[1]:
             best_stop = (t, right, false)
-    right, false, wrong = replay(rows, p, threshold, best_stop[0])
+    right, false, wrong = looks.count(threshold, best_stop[0])
     meta = {"tuning_streams": len(work), "candidates": len(rows), "command_trials": n_commands,
             "sentence_trials": n_sentences, "tuning_right": round(right / max(1, n_commands), 4),
             "tuning_false": round(false / max(1, n_sentences), 4), "tuning_wrong_command": wrong,
