@@ -36,10 +36,9 @@ from voice_coach.recognition.neural.model import CommandModel
 from voice_coach.recognition.neural.refit import RefitSettings
 from voice_coach.training.model_card import (PROFILE_VERIFIER_BEGIN, PROFILE_VERIFIER_END, profile_verifier_section,
                                              put_section)
-from voice_coach.training.verifier_fit import DEFAULT_CACHE, Looks, Row, labelled_rows
+from voice_coach.training.verifier_fit import DEFAULT_CACHE, THRESHOLDS, Looks, Row, labelled_rows
 
 DECIDE_NOTHING = Verifier(tuple(0.0 for _ in PROFILE_FEATURES), -40.0, 2.0, 2.0, {}, PROFILE_FEATURES)
-THRESHOLDS = tuple(round(t, 3) for t in np.linspace(0.99, 0.05, 95))  # highest first: ties keep the cautious one
 # An early look's own bar (None: the same as at the final look); early decisions are the ones
 # sentences starting with a command word ("wait until the kettle boils") fool.
 EARLY_THRESHOLDS = (None, *(t for t in THRESHOLDS if t >= 0.7))

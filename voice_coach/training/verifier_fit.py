@@ -39,6 +39,9 @@ FIT_CONDITIONS = (Condition(), Condition("white", 10), Condition("babble", 10), 
                   Condition("room", 15), Condition("babble", 5))
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache"))) / "voice-coach-eval"
 _DECIDE_NOTHING = Verifier(tuple(0.0 for _ in FEATURES), -40.0, 2.0, 2.0, {})
+# The decision thresholds both verifier fits search, highest first: among equally good ones the
+# search keeps the most cautious.
+THRESHOLDS = tuple(round(t, 3) for t in np.linspace(0.99, 0.05, 95))
 
 
 @dataclass(frozen=True)
@@ -210,16 +213,14 @@ def main(argv: list[str] | None = None) -> int:
           + ", ".join(f"{name} {w:+.2f}" for name, w in zip(FEATURES, lr.coef_[0])), file=sys.stderr)
     p = lr.predict_proba(x)[:, 1]
     looks = Looks(rows, p)
-    # Highest thresholds first: among equally good ones keep the most cautious.
-    grid = [round(t, 3) for t in np.linspace(0.99, 0.05, 95)]
     best_general = None
-    for t in grid:
+    for t in THRESHOLDS:
         right, false, _ = looks.count(t, 2.0)
         if false <= args.max_false * n_sentences and (best_general is None or right > best_general[1]):
             best_general = (t, right, false)
     threshold = best_general[0] if best_general else 0.99
     best_stop = (threshold, *looks.count(threshold, threshold)[:2])
-    for t in grid:
+    for t in THRESHOLDS:
         if t >= threshold:
             continue
         right, false, _ = looks.count(threshold, t)
