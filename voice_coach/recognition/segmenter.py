@@ -31,6 +31,8 @@ class SegmenterSettings:
     preroll_s: audio before the detected onset that belongs to the segment.
     max_segment_s: longer speech is talk, never a command.
     min_segment_s: shorter blips (a click, a cough) are not judged.
+    min_noisy_segment_s: the same in a noisy room, where the noise hides a short word's
+        consonants (the "st" and "p" of "stop") and only its vowel reads as speech.
     noisy_room_db: background above this (dBFS) counts as a noisy room.
     drop_db: in a noisy room, this far below the loud part counts as quiet.
     """
@@ -40,6 +42,7 @@ class SegmenterSettings:
     preroll_s: float = 0.25
     max_segment_s: float = 3.5
     min_segment_s: float = 0.15
+    min_noisy_segment_s: float = 0.08
     noisy_room_db: float = -50.0
     drop_db: float = 10.0
 
@@ -142,7 +145,7 @@ class Segmenter:
         if opened is None or self._overlong:
             return []
         segment = self._segment(opened, final=True)
-        return [segment] if segment.speech_s >= self.settings.min_segment_s else []
+        return [segment] if self._long_enough(segment) else []
 
     def reset(self) -> None:
         self._open = None
@@ -186,12 +189,12 @@ class Segmenter:
             self._preroll.clear()
             self._gate.clear_onset()
             segment = self._segment(opened, final=True)
-            return segment if segment.speech_s >= s.min_segment_s else None
+            return segment if self._long_enough(segment) else None
         early_frames = round(s.early_silence_s / FRAME_S)
         if not opened.early_offered and self._quiet_tail(opened, early_frames):
             opened.early_offered = True
             segment = self._segment(opened, final=False)
-            return segment if segment.speech_s >= s.min_segment_s else None
+            return segment if self._long_enough(segment) else None
         if opened.silence_run == 0:
             opened.early_offered = False
         return None
@@ -206,6 +209,10 @@ class Segmenter:
             opened.silent.append(silent)
         self._preroll.clear()
         self._open = opened
+
+    def _long_enough(self, segment: Segment) -> bool:
+        s = self.settings
+        return segment.speech_s >= (s.min_noisy_segment_s if segment.noisy else s.min_segment_s)
 
     def _quiet_tail(self, opened: _Open, needed: int) -> bool:
         """The last ``needed`` frames are silent, or (noisy room) well below the loud part."""
