@@ -100,7 +100,8 @@ def write_card(model_path: Path, meta: dict, verifier_meta: dict | None = None) 
 - **Reproducibility note:** this file was trained with the segmenter of commit a09317a; two later refinements
   (the shortest judged segment no longer counts the pre-roll; talk that ran too long ends at a pause) and the
   front end's second of priming change some training windows slightly, so a rerun gives a close, not
-  byte-identical, model.
+  byte-identical, model. A third (2026-12-03: in a noisy room 0.08 s of speech is enough to be judged, not
+  0.15 s) adds short noisy segments that this model never saw in training.
 - **Known limits:** synthetic voices only (no real speakers); commands must be said alone; a segment with more
   than 3 s of speech is never a command; routine names outside the built-in routines are not classes (the fused
   engine takes them from PocketSphinx's grammar decode).
