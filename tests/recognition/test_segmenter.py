@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from voice_coach.evaluation.corpus import SPEECH_RMS_DBFS, normalized, speech_end
+from voice_coach.evaluation import corpus
+from voice_coach.evaluation.corpus import Condition, normalized, speech_end
 from voice_coach.evaluation.synth import Voice, available, synthesize
 from voice_coach.recognition.segmenter import Segmenter, SegmenterSettings, _Open
 
@@ -86,7 +87,7 @@ def noisy_room(seconds: float, seed: int = 2) -> np.ndarray:
 def test_in_a_noisy_room_a_word_whose_vowel_alone_stands_out_is_still_judged():
     # 0.12 s of loud speech: below the quiet room's minimum, above the noisy room's.
     room = noisy_room(3.0)
-    room[16000 : 16000 + 1920] += burst(0.12, level=0.2)
+    room[RATE : RATE + round(0.12 * RATE)] += burst(0.12, level=0.2)
     final = [s for s in feed(Segmenter(), to_int16(room)) if s.final]
     assert len(final) == 1 and final[0].noisy and 0.08 <= final[0].speech_s < 0.15
     quiet_room = to_int16(np.concatenate([quiet(1.0), burst(0.12, level=0.2), quiet(1.0)]))
@@ -99,8 +100,7 @@ def test_stop_said_in_white_noise_at_10_db_gets_a_segment():
     # 10 dB hid the "st" and "p" so that 19 of 115 commands ("stop" most of all) got no segment.
     speech = normalized(synthesize("stop", Voice("espeak", "en-gb-x-gbcwmd+m2", 165, 45)))
     clean = np.concatenate([np.zeros(RATE), speech, np.zeros(RATE)])
-    noise = np.random.default_rng(5).standard_normal(clean.size)
-    noise *= 10 ** ((SPEECH_RMS_DBFS - 10) / 20) / np.sqrt(np.mean(noise**2))
+    noise = corpus.noise(Condition("white", 10), clean.size, "tuning", seed=5, cache_dir=None)
     final = [s for s in feed(Segmenter(), to_int16(clean + noise)) if s.final]
     assert len(final) == 1 and final[0].noisy
     assert final[0].onset_s < 1.0 + speech_end(speech) < final[0].at_s
