@@ -125,7 +125,7 @@ def run_stream(job: Job) -> StreamResult:
     else:
         items += [(s, None) for s in pool]
     random.Random(f"{job.split}/{job.voice.label}").shuffle(items)
-    seed = abs(hash((job.split, job.voice.label, job.condition.label))) % (2**31)
+    seed = corpus.stable_seed(job.split, job.voice.label, job.condition.label)
     log: list = []
     if job.per_file:
         outcomes, stray, audio_s, cpu, trials = _run_files(job, g, items, seed, cache, log)

@@ -9,6 +9,7 @@ recording with pauses between utterances, the way a microphone delivers it.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,11 @@ from voice_coach.evaluation.sentences import HELD_OUT_SENTENCES, TUNING_SENTENCE
 from voice_coach.evaluation.synth import SAMPLE_RATE_HZ, Voice, synthesize
 from voice_coach.grammar import Grammar
 from voice_coach.intents import Command, Intent
+
+def stable_seed(*parts: object) -> int:
+    """A seed that is the same in every process and run (``hash()`` of strings is not)."""
+    return int(hashlib.sha256(repr(parts).encode()).hexdigest()[:8], 16)
+
 
 SPEECH_RMS_DBFS = -22.0  # every utterance is normalized to this level before noise is added
 

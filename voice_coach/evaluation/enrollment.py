@@ -130,11 +130,6 @@ def _load_outputs(path: Path) -> list[list] | None:
     return [list(vectors[e - c : e]) for c, e in zip(counts, ends)]
 
 
-def stable_seed(*parts: object) -> int:
-    """A seed that is the same in every process (``hash()`` of strings is not)."""
-    return int(hashlib.sha256(repr(parts).encode()).hexdigest()[:8], 16)
-
-
 @dataclass(frozen=True)
 class Choice:
     """One way of listening with a profile: how the last layer is refitted, and (fused engine)
@@ -236,7 +231,7 @@ def prepared_streams(job: StreamJob, g: Grammar, model: CommandModel):
     outputs; verdicts it adds are kept on disk once it asks for the next stream."""
     for k, (tempo, items) in enumerate(test_parts(g, core_prompts(g), job.voice_index, job.sentences, "enrollment",
                                                       job.split)):
-        seed = stable_seed("enrollment", job.voice.label, job.condition.label, k)
+        seed = corpus.stable_seed("enrollment", job.voice.label, job.condition.label, k)
         audio, trials = corpus.build_stream(items, dataclasses.replace(job.voice, tempo=tempo), job.condition,
                                             job.split, seed, Path(job.cache))
         # The embeddings depend only on the audio, not on the model: computed once per stream and kept,
@@ -301,7 +296,7 @@ def _save_verdicts(path: Path, verdicts: dict) -> None:
 def enroll_job(args: tuple[Voice, str]) -> VoiceProfile:
     """enroll_voice, kept on disk (pooled takes do not depend on the model)."""
     voice, cache = args[0], Path(args[1])
-    path = cache / "enrollment-profiles" / f"{stable_seed(voice.label, ENROLL_TEMPOS, CORE_PHRASES, PHASES_S, CACHE_VERSION, *NOISY_COPIES)}.npz"
+    path = cache / "enrollment-profiles" / f"{corpus.stable_seed(voice.label, ENROLL_TEMPOS, CORE_PHRASES, PHASES_S, CACHE_VERSION, *NOISY_COPIES)}.npz"
     if path.exists():
         with np.load(path) as data:
             return VoiceProfile(voice.label, tuple(str(x) for x in data["labels"]), data["vectors"],

@@ -53,7 +53,7 @@ def stream_rows(job: ev.StreamJob) -> tuple[str, list[Row], int, int, int]:
     rows: list[Row] = []
     commands = sentences = false_before = 0
     for part, (audio, trials, outputs, verdicts, before) in enumerate(ev.prepared_streams(job, g, model)):
-        stream = ev.stable_seed(job.voice.label, job.condition.label, part)
+        stream = corpus.stable_seed(job.voice.label, job.condition.label, part)
         log: list = []
         ev.hear(g, model, audio, ev.Replay(outputs), adapter, "fused", verdicts,
                 verifier=DECIDE_NOTHING, profile_verifier=DECIDE_NOTHING, candidate_log=log)
