@@ -13,6 +13,7 @@ from collections import deque
 import numpy as np
 
 from voice_coach.errors import RecognizerError
+from voice_coach.recognition.neural.frontend_threads import run_on_one_thread
 
 CHUNK_SAMPLES = 1280  # 80 ms at 16 kHz: pyopen-wakeword's step
 CHUNK_S = CHUNK_SAMPLES / 16000
@@ -28,11 +29,13 @@ def load_frontend():
         raise RecognizerError(f"the neural recognizer needs pyopen-wakeword ({exc})",
                               "reinstall voice-coach (pip install -e .), or use --engine sphinx") from None
     try:
-        return OpenWakeWordFeatures.from_builtin()
+        frontend = OpenWakeWordFeatures.from_builtin()
     except OSError as exc:  # the bundled TFLite runtime did not load
         raise RecognizerError(f"pyopen-wakeword's TFLite runtime did not load: {exc}",
                               "on Linux it needs glibc 2.34 or newer (Raspberry Pi OS Bookworm); "
                               "or use --engine sphinx") from None
+    run_on_one_thread(frontend)
+    return frontend
 
 
 class EmbeddingStream:
