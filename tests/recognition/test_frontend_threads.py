@@ -8,6 +8,7 @@ import sys
 import numpy as np
 import pytest
 
+from voice_coach.recognition.neural.features import EmbeddingStream
 from voice_coach.recognition.neural.frontend_threads import run_on_one_thread
 
 pyopen_wakeword = pytest.importorskip("pyopen_wakeword")
@@ -35,10 +36,9 @@ def test_the_embedding_stream_starts_no_threads_of_its_own():
 
 
 def _embeddings(frontend, audio: np.ndarray) -> np.ndarray:
-    rows = []
-    for start in range(0, audio.size, 1280):
-        rows += [np.asarray(e, np.float32).reshape(-1) for e in frontend.process_streaming(audio[start:start + 1280].tobytes())]
-    return np.stack(rows)
+    stream = EmbeddingStream(frontend=frontend)
+    stream.accept(audio)
+    return np.stack(stream.vectors)
 
 
 def test_one_thread_gives_the_embeddings_of_the_library_default():

@@ -21,6 +21,7 @@ from voice_coach.evaluation.synth import SAMPLE_RATE_HZ, Voice, synthesize
 from voice_coach.grammar import Grammar
 from voice_coach.intents import Command, Intent
 
+
 def stable_seed(*parts: object) -> int:
     """A seed that is the same in every process and run (``hash()`` of strings is not)."""
     return int(hashlib.sha256(repr(parts).encode()).hexdigest()[:8], 16)
