@@ -28,14 +28,16 @@ from voice_coach.enrollment.takes import NOISY_COPIES, PHASES_S, TakeJudge
 from voice_coach.evaluation import corpus
 from voice_coach.evaluation.code_digest import recognition_code_digest
 from voice_coach.evaluation.corpus import Condition
+from voice_coach.evaluation import miss_causes
+from voice_coach.evaluation.miss_causes import CauseCounts, Looked, cause, first_choice, true_window
 from voice_coach.evaluation.scoring import Outcome, percentile_ms, rate, score_trials
-from voice_coach.evaluation.synth import Voice, synthesize
+from voice_coach.evaluation.synth import SAMPLE_RATE_HZ, Voice, synthesize
 from voice_coach.grammar import Grammar
 from voice_coach.intents import Command, Intent
 from voice_coach.marked_block import replace_marked_block
 from voice_coach.recognition.fused import SHIPPED_TRUST, FusedRecognizer, ProfileTrust
 from voice_coach.recognition.neural.features import EMBEDDING_SIZE, EmbeddingStream, load_frontend
-from voice_coach.recognition.neural.model import CommandModel, label_of
+from voice_coach.recognition.neural.model import CommandModel, label_of, pool
 from voice_coach.recognition.neural.profile import VoiceProfile
 from voice_coach.recognition.neural.refit import RefitSettings, fingerprint
 from voice_coach.recognition.neural.recognizer import NeuralRecognizer, SegmentStream
@@ -157,6 +159,7 @@ class StreamJob:
     settings: tuple[Choice, ...]  # each is measured on the same replayed embeddings
     split: str = "held-out"
     engine: str = "neural"  # or "fused" (the default engine: PocketSphinx + neural + verifier)
+    causes: bool = False  # also count where missed commands were lost (fused engine, first Choice)
 
 
 @dataclass
@@ -165,6 +168,7 @@ class StreamOutcome:
     condition: Condition
     before: list[Outcome]
     afters: list[list[Outcome]]  # one list per StreamJob.settings entry (a Choice)
+    causes: CauseCounts | None = None
 
     @property
     def after(self) -> list[Outcome]:
@@ -264,12 +268,43 @@ def run_stream(job: StreamJob) -> StreamOutcome:
     bound = adapters(job_profile(job), model, tuple(choice.refit for choice in job.settings))
     before: list[Outcome] = []
     afters: list[list[Outcome]] = [[] for _ in job.settings]
+    causes = CauseCounts.empty() if job.causes else None
     for audio, trials, outputs, verdicts, before_part in prepared_streams(job, g, model):
         before += before_part
         for after, adapter, choice in zip(afters, bound, job.settings):
             after += score_trials(trials, hear(g, model, audio, Replay(outputs), adapter, job.engine, verdicts,
                                                choice.trust))[0]
-    return StreamOutcome(job.voice.label, job.condition, before, afters)
+        if causes is not None:
+            causes.add(stream_causes(g, model, audio, trials, outputs, verdicts, bound[0], job.settings[0].trust))
+    return StreamOutcome(job.voice.label, job.condition, before, afters, causes)
+
+
+def stream_causes(g: Grammar, model: CommandModel, audio: np.ndarray, trials: list, outputs: list[list],
+                  verdicts: dict, adapter, trust: ProfileTrust) -> CauseCounts:
+    """Where this stream's commands were lost, without and with the profile (fused engine), and
+    whether the neural model gets them on their true boundaries."""
+    counts = CauseCounts.empty()
+    for bound, tally in ((None, counts.before), (adapter, counts.after)):
+        log: list = []
+        heard = hear(g, model, audio, Replay(outputs), bound, "fused", verdicts, trust if bound else None,
+                     candidate_log=log)
+        looked = [Looked(segment.at_s, candidate.label) for segment, candidate, _ in log]
+        for trial, outcome in zip(trials, score_trials(trials, heard)[0]):
+            if trial.expected is not None:
+                tally[cause(trial, outcome, looked, label_of(trial.expected))] += 1
+    whole = EmbeddingStream(keep_s=audio.size / SAMPLE_RATE_HZ + 2.0, frontend=Replay(outputs))
+    for start in range(0, audio.size, CHUNK):
+        whole.accept(audio[start : start + CHUNK])
+    for trial in trials:
+        if trial.expected is None:
+            continue
+        window = whole.window(*true_window(trial))
+        if window.shape[0] == 0:
+            continue
+        want, shipped_p = label_of(trial.expected), model.probabilities(window)
+        counts.true_before["right"] += first_choice(shipped_p, model.labels) == want
+        counts.true_after["right"] += first_choice(adapter.adjust(pool(window), shipped_p), model.labels) == want
+    return counts
 
 
 def _verdicts_path(cache: Path, key: str) -> Path:
@@ -319,7 +354,8 @@ def _counted(results, total: int, what: str) -> list:
 
 def evaluate(voices: tuple[Voice, ...], conditions: tuple[Condition, ...], cache: Path, model_path: str = "",
              sentences: int = 30, jobs: int = 1, settings: tuple[Choice, ...] = (),
-             split: str = "held-out", engine: str = "neural") -> tuple[list[StreamOutcome], float]:
+             split: str = "held-out", engine: str = "neural", causes: bool = False
+             ) -> tuple[list[StreamOutcome], float]:
     """Every (voice, condition) without and with the voice's profile (once per entry of
     ``settings``; default: the shipped settings); also returns the slowest time one profile took
     to bind to the model (the on-device adaptation), in seconds."""
@@ -329,7 +365,7 @@ def evaluate(voices: tuple[Voice, ...], conditions: tuple[Condition, ...], cache
         model = CommandModel.load(Path(model_path) if model_path else None)
         adapt_s = max((profile.for_model(model, settings[0].refit).fit_s for profile in profiles), default=0.0)
         stream_jobs = [StreamJob(v, k, c, sentences, str(cache), model_path, p.vectors, p.labels, p.take_ids,
-                                 settings, split, engine)
+                                 settings, split, engine, causes)
                        for k, (v, p) in enumerate(zip(voices, profiles)) for c in conditions]
         return _counted(pool.map(run_stream, stream_jobs), len(stream_jobs), "streams heard"), adapt_s
 
@@ -497,7 +533,24 @@ def tune(cache: Path, model_path: str, jobs: int, sentences: int, engine: str = 
 
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-BEGIN, END = "<!-- enrollment-results:begin -->", "<!-- enrollment-results:end -->"
+DOCS = README.parent / "docs" / "recognition.md"
+CAUSES_BEGIN, CAUSES_END = "<!-- miss-causes:begin -->", "<!-- miss-causes:end -->"
+
+
+def readme_markers(engine: str) -> tuple[str, str]:
+    """Each engine's table has its own block inside the README's enrollment section."""
+    return f"<!-- enrollment-results-{engine}:begin -->", f"<!-- enrollment-results-{engine}:end -->"
+
+
+def write_block(path: Path, begin: str, end: str, shown: str) -> bool:
+    """Put ``shown`` between the file's ``begin`` and ``end`` markers; False (file untouched)
+    when they are missing."""
+    body = replace_marked_block(path.read_text(), begin, end, f"{begin}\n{shown}\n{end}")
+    if body is None:
+        print(f"{path.name} has no {begin} … {end} block: the table was only printed", file=sys.stderr)
+        return False
+    path.write_text(body)
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -520,17 +573,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write-readme", action="store_true", help="put the table into README.md")
     parser.add_argument("--engine", choices=("neural", "fused"), default="fused",
                         help="engine heard with and without the profile (default: fused, the default engine)")
+    parser.add_argument("--causes", action="store_true",
+                        help="also show where missed commands were lost, per condition (fused engine); "
+                             "with --write-readme it goes into docs/recognition.md")
     parser.add_argument("--tune", action="store_true",
                         help="fit the profile settings on the tuning split (grid on replayed embeddings): "
                              "with --engine neural the refit, with fused when the takes vouch")
     argv = list(argv or [])
     args = parser.parse_args(argv)
     sentences = args.sentences or (TUNE_SENTENCES if args.tune else 25)
+    if args.causes and (args.engine != "fused" or args.tune):
+        parser.error("--causes looks at the fused engine's candidates: use it with --engine fused and without --tune")
     if args.tune:
         print(tune(Path(args.cache), args.model, args.jobs, sentences, args.engine), flush=True)
         return 0
     shown = " ".join(filter(None, ("--quick" if args.quick else "", f"--voices {args.voices}" if args.voices else "",
                                    f"--conditions {args.conditions}" if args.conditions else "",
+                                   "--causes" if args.causes else "",
                                    f"--sentences {sentences}")))
     voices = corpus.HELD_OUT_VOICES[:1] + corpus.HELD_OUT_VOICES[4:5] if args.quick else corpus.HELD_OUT_VOICES
     if args.voices:
@@ -542,7 +601,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     results, adapt_s = evaluate(voices, conditions, Path(args.cache), args.model,
                                 sentences=10 if args.quick else sentences, jobs=args.jobs,
-                                engine=args.engine)
+                                engine=args.engine, causes=args.causes)
     model = CommandModel.load(Path(args.model) if args.model else None)
     text = table(results) + "\n\n" + latency_note(results, grammar())
     scope = "quick" if args.quick else "partial" if (args.voices or args.conditions) else "full"
@@ -556,7 +615,20 @@ def main(argv: list[str] | None = None) -> int:
     for line in errors(results, args.show_errors):
         print(line)
     if args.write_readme:
-        body = replace_marked_block(README.read_text(), BEGIN, END, f"{BEGIN}\n{note}\n\n{text}\n{END}")
-        if body is not None:
-            README.write_text(body)
+        write_block(README, *readme_markers(args.engine), f"{note}\n\n{text}")
+    if args.causes:
+        shown_causes = causes_text(results, note)
+        print("\n" + shown_causes)
+        if args.write_readme:
+            write_block(DOCS, CAUSES_BEGIN, CAUSES_END, shown_causes)
     return 0
+
+
+
+def causes_text(results: list[StreamOutcome], note: str) -> str:
+    """The run's note and the per-condition table of where commands were lost."""
+    per_condition: dict[Condition, CauseCounts] = {}
+    for r in results:
+        if r.causes is not None:
+            per_condition.setdefault(r.condition, CauseCounts.empty()).add(r.causes)
+    return note + "\n\n" + miss_causes.table(per_condition)
