@@ -15,6 +15,7 @@ separate process that holds only the recognizer).
     ... --features out.jsonl --no-reject                   # dump rejection cues for tuning
     ... --enrollment [--quick] [--engine fused|neural] [--write-readme]  # voice profiles: held-out voices with / without
     ... --enrollment --tune                               # fit the profile settings on the tuning voices
+    ... --enrollment --causes [--write-readme]            # where missed commands are lost, per condition
 
 Synthesized audio is cached under $XDG_CACHE_HOME/voice-coach-eval (or --cache).
 Results are printed and, with --write-docs, written into docs/recognition.md.
