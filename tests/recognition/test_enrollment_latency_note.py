@@ -2,7 +2,7 @@
 and with the profile, and "stop" on its own (the early look's bar decides how often it waits)."""
 
 from voice_coach.evaluation.corpus import Condition
-from voice_coach.evaluation.enrollment import StreamOutcome, grammar, latency_note
+from voice_coach.evaluation.enrollment import StreamOutcome, grammar, latency_note, phrasing_note
 from voice_coach.evaluation.scoring import Outcome
 
 
@@ -22,3 +22,13 @@ def test_commands_and_stop_latencies_without_and_with_the_profile():
 def test_nothing_heard_right_is_shown_as_a_dash():
     note = latency_note([StreamOutcome("v", Condition(), [Outcome("stop", True, False, (), None)], [[]])], grammar())
     assert note.endswith('commands – → – ms, "stop" – → – ms.')
+
+
+def test_phrasing_note_keeps_enrolled_phrasings_apart_from_the_others():
+    before = [Outcome("next", True, False, (), None), Outcome("next step", True, True, ("next",), 0.2),
+              Outcome("good morning", False, True, (), None)]
+    after = [right("next", 0.2), Outcome("next step", True, False, (), None)]
+    noisy = StreamOutcome("v", Condition("white", 10), [Outcome("pause", True, False, (), None)], [[right("pause", 0.2)]])
+    note = phrasing_note([StreamOutcome("v", Condition(), before, [after]), noisy])
+    assert note == ("Commands right by phrasing, without → with the profile: clean 0.0 % → 100.0 % enrolled, "
+                    "100.0 % → 0.0 % never enrolled; 10 dB 0.0 % → 100.0 % enrolled, – → – never enrolled.")

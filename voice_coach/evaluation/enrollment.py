@@ -419,6 +419,22 @@ def latency_note(results: list[StreamOutcome], g: Grammar) -> str:
             f"\"stop\" {quantiles(before, True)} → {quantiles(after, True)} ms.")
 
 
+def phrasing_note(results: list[StreamOutcome]) -> str:
+    """Commands right per level, the enrolled phrasings (said again at another tempo) apart from
+    the phrasings never enrolled, without → with the profile: what enrolling one's own words buys."""
+    def share(outcomes: list[Outcome], enrolled: bool) -> str:
+        return _pct(rate([o for o in outcomes if o.is_command and (o.text in CORE_PHRASES) == enrolled]))
+
+    cells = []
+    for level in ("clean", "10 dB", "5 dB"):
+        at = [r for r in results if r.condition.level == level]
+        if at:
+            before, after = [o for r in at for o in r.before], [o for r in at for o in r.after]
+            cells.append(f"{level} {share(before, True)} → {share(after, True)} enrolled, "
+                         f"{share(before, False)} → {share(after, False)} never enrolled")
+    return "Commands right by phrasing, without → with the profile: " + "; ".join(cells) + "."
+
+
 def errors(results: list[StreamOutcome], limit: int) -> list[str]:
     """Trials the profile got wrong (commands missed, sentences that raised a command)."""
     out = []
@@ -603,7 +619,7 @@ def main(argv: list[str] | None = None) -> int:
                                 sentences=10 if args.quick else sentences, jobs=args.jobs,
                                 engine=args.engine, causes=args.causes)
     model = CommandModel.load(Path(args.model) if args.model else None)
-    text = table(results) + "\n\n" + latency_note(results, grammar())
+    text = table(results) + "\n\n" + latency_note(results, grammar()) + "\n\n" + phrasing_note(results)
     scope = "quick" if args.quick else "partial" if (args.voices or args.conditions) else "full"
     note = (f"_{scope} run, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
             f"`scripts/eval_recognition.py --enrollment {shown} --engine {args.engine}`, {len(voices)} held-out voices, "
