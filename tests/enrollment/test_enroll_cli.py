@@ -120,3 +120,12 @@ def test_bad_user_name_and_missing_user(capsys):
     assert "cannot be a profile name" in capsys.readouterr().err
     assert main(["enroll"]) == 2
     assert "enroll needs --user NAME" in capsys.readouterr().err
+
+
+def test_phrase_errors_are_reported_before_any_device_is_opened(tiny_builtin_model, capsys):
+    assert main(["enroll", "--user", "anna", "--phrase", "hold on", "--from", "."]) == 2
+    assert "--phrase is for the guided enrollment" in capsys.readouterr().err
+    assert main(["enroll", "--user", "anna", "--phrase", "hold on to the towel"]) == 2
+    err = capsys.readouterr().err
+    assert "--phrase 'hold on to the towel' is not a command the coach knows" in err
+    assert "microphone" not in err and "speaker" not in err

@@ -150,3 +150,28 @@ def test_a_takes_views_are_embedded_while_the_next_take_is_recorded(takes):
     enroll_guided("anna", PROMPTS[:1], store, Overlapping(None), FakeGuide(), Recorder(takes["next"]))
     assert Overlapping.overlapped == [True, True, True]
     assert store.load("anna").count("next") == 3
+
+
+def test_own_words_for_an_enrolled_command_get_their_own_three_takes(takes, say):
+    store = ProfileStore()
+    enroll_guided("anna", PROMPTS[:1], store, TakeJudge(None), FakeGuide(), FakeRecorder(takes["next"]))
+    assert store.load("anna").meta["complete"] is True
+    guide = FakeGuide()
+    recorder = FakeRecorder([pad(say("next step", t)) for t in (0.95, 1.0, 1.05)])
+    result = enroll_guided("anna", [Prompt("next step", "next", own=True)], store, TakeJudge(None), guide, recorder)
+    assert recorder.recorded == 3  # the three takes of "next" do not count for "next step"
+    assert result.done == result.total == 1
+    assert guide.said[0].startswith("I will ask for 1 phrases of your own")
+    profile = store.load("anna")
+    assert profile.count("next") == 6 and profile.count_text("next step") == 3 and profile.count_text("next") == 3
+    assert profile.meta["complete"] is True  # own phrases neither make nor break a complete core list
+
+
+def test_own_words_alone_do_not_make_a_profile_complete(say):
+    store = ProfileStore()
+    recorder = FakeRecorder([pad(say("next step", t)) for t in (0.95, 1.0, 1.05)])
+    enroll_guided("anna", [Prompt("next step", "next", own=True)], store, TakeJudge(None), FakeGuide(), recorder)
+    assert store.load("anna").meta["complete"] is False
+    guide = FakeGuide()
+    enroll_guided("anna", [Prompt("next step", "next", own=True)], store, TakeJudge(None), guide, FakeRecorder([]))
+    assert guide.shown == ["The profile 'anna' already has these phrases; `voice-coach enroll --forget anna` starts over."]

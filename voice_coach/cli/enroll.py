@@ -3,7 +3,8 @@
 The coach asks for each core command three times, by voice and on the screen,
 and checks every take; it can be stopped with Ctrl-C and continued later by
 running the same command.  ``--from DIR`` uses recordings named by their words
-instead (``next.wav``, ``next 2.wav``, ``pain five.wav``).  Only speech
+instead (``next.wav``, ``next 2.wav``, ``pain five.wav``); ``--phrase WORDS``
+adds the person's own words for a command ("hold on").  Only speech
 embeddings are stored, owner-only, in the per-user data folder; ``--forget``
 deletes them, ``--list`` shows them.
 """
@@ -25,6 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--user", metavar="NAME", help="whose voice to learn (letters, digits, - _ .)")
     parser.add_argument("--from", dest="from_dir", metavar="DIR",
                         help="enroll from 16-bit WAVs named by their words (next.wav, next 2.wav, pain five.wav)")
+    parser.add_argument("--phrase", action="append", default=[], metavar="WORDS",
+                        help="also learn your own words for a command, three takes each (may be repeated), "
+                             "e.g. --phrase \"hold on\" --phrase \"how long is left\"")
     parser.add_argument("--list", action="store_true", help="list the voice profiles")
     parser.add_argument("--forget", metavar="NAME", help="delete a voice profile")
     parser.add_argument("--no-speech", action="store_true", help="show the prompts on the screen only, do not speak them")
@@ -50,12 +54,18 @@ def run(args: argparse.Namespace) -> int:
     from voice_coach.recognition.neural.model import CommandModel
     from voice_coach.routines.loader import load_library
 
+    from voice_coach.enrollment.phrases import core_prompts, own_prompts
+
+    if args.phrase and args.from_dir:
+        raise ConfigError("--phrase is for the guided enrollment, --from DIR reads recordings",
+                          "name recordings of your own words by those words instead (e.g. `hold on.wav`)")
     grammar = Grammar.build(load_library(routine_dirs(args)).all())
     model = CommandModel.load()
     judge = TakeJudge(model)
     if args.from_dir:
         return _from_folder(args, store, grammar, judge, model)
-    return _guided(args, store, grammar, judge, model)
+    prompts = own_prompts(grammar, args.phrase, model.labels) if args.phrase else core_prompts(grammar)
+    return _guided(args, store, prompts, judge, model)
 
 
 def _list(store: ProfileStore) -> int:
@@ -92,11 +102,10 @@ def _from_folder(args, store: ProfileStore, grammar, judge, model) -> int:
     return 1 if any(not p.kept for p in result.problems) else 0
 
 
-def _guided(args, store: ProfileStore, grammar, judge, model) -> int:
+def _guided(args, store: ProfileStore, prompts, judge, model) -> int:
     from voice_coach.audio.microphone import SoundDeviceMicrophone
     from voice_coach.enrollment.guided import enroll_guided
     from voice_coach.enrollment.live import MicTakeRecorder, ScreenGuide, SpeakingGuide
-    from voice_coach.enrollment.phrases import core_prompts
 
     settings = load_settings(Path(args.config).expanduser() if getattr(args, "config", None) else None)
     guide = ScreenGuide() if args.no_speech else SpeakingGuide(_speaker(settings, args.output_device))
@@ -104,15 +113,16 @@ def _guided(args, store: ProfileStore, grammar, judge, model) -> int:
     mic.start()  # AudioError (listing input devices) when it cannot open
     try:
         print(f"Enrolling {args.user!r}: find a quiet moment; Ctrl-C pauses (run the same command to go on).")
-        result = enroll_guided(args.user, core_prompts(grammar), store, judge, guide, MicTakeRecorder(mic))
+        result = enroll_guided(args.user, prompts, store, judge, guide, MicTakeRecorder(mic))
     except KeyboardInterrupt:
         profile = store.load(args.user) if store.exists(args.user) else None
         kept = profile.takes if profile else 0
-        print(f"\npaused: {kept} takes kept; `voice-coach enroll --user {args.user}` continues.", file=sys.stderr)
+        again = f"voice-coach enroll --user {args.user}" + "".join(f' --phrase "{p}"' for p in args.phrase)
+        print(f"\npaused: {kept} takes kept; `{again}` continues.", file=sys.stderr)
         return 130
     finally:
         mic.stop()
-    print(f"{result.done}/{result.total} commands enrolled in {result.seconds:.0f} s"
+    print(f"{result.done}/{result.total} {'phrases' if args.phrase else 'commands'} enrolled in {result.seconds:.0f} s"
           + (f"; left for later: {', '.join(result.skipped)}" if result.skipped else "")
           + f"; adapted in {_adapt_seconds(result.profile, model):.2f} s")
     return 0 if result.done == result.total else 1

@@ -84,14 +84,20 @@ def enroll_guided(user: str, prompts: list[Prompt], store: ProfileStore, judge: 
             pending = None
             store.save(_with_progress(profile, prompts, takes))
 
-    def count(label: str) -> int:
-        return profile.count(label) + (pending is not None and pending.label == label)
+    def count(prompt: Prompt) -> int:
+        waiting = pending is not None and (pending.text == prompt.text if prompt.own else pending.label == prompt.label)
+        return _enrolled(profile, prompt) + waiting
 
-    todo = [p for p in prompts if profile.count(p.label) < takes]
-    if profile.takes and todo:
+    todo = [p for p in prompts if _enrolled(profile, p) < takes]
+    own = bool(prompts) and all(p.own for p in prompts)
+    if not todo:
+        guide.show(f"The profile {user!r} already has {'these phrases' if own else 'every command'}; "
+                   f"`voice-coach enroll --forget {user}` starts over.")
+    elif own:
+        guide.say(f"I will ask for {len(todo)} phrases of your own, {takes} times each. "
+                  "Say each one the way you say it in a session, after the prompt.")
+    elif profile.takes:
         guide.say(f"Welcome back. {len(prompts) - len(todo)} of {len(prompts)} commands are done; let's go on.")
-    elif not todo:
-        guide.show(f"The profile {user!r} already has every command; `voice-coach enroll --forget {user}` starts over.")
     else:
         guide.say(f"I will ask for {len(prompts)} commands, {takes} times each. "
                   "Say each one the way you say it in a session, after the prompt.")
@@ -100,12 +106,12 @@ def enroll_guided(user: str, prompts: list[Prompt], store: ProfileStore, judge: 
         try:
             for prompt in todo:
                 attempts = 0
-                while count(prompt.label) < takes:
+                while count(prompt) < takes:
                     if attempts >= max_attempts:
                         guide.say(f"Let's leave {prompt.text!r} for later.")
                         skipped.append(prompt.text)
                         break
-                    number = count(prompt.label) + 1
+                    number = count(prompt) + 1
                     guide.show(f"[{len(prompts) - len(todo) + todo.index(prompt) + 1}/{len(prompts)}] "
                                f"{prompt.text!r}, take {number} of {takes}")
                     guide.say(f"Say: {prompt.text}" if number == 1 and attempts == 0 else f"Again: {prompt.text}")
@@ -127,7 +133,7 @@ def enroll_guided(user: str, prompts: list[Prompt], store: ProfileStore, judge: 
             settle()
     profile = _with_progress(profile, prompts, takes)
     store.save(profile)
-    done = sum(1 for p in prompts if profile.count(p.label) >= takes)
+    done = sum(1 for p in prompts if _enrolled(profile, p) >= takes)
     if todo and done == len(prompts):
         guide.say("Thank you, that's all. I will know your voice from now on.")
     elif todo:
@@ -135,6 +141,14 @@ def enroll_guided(user: str, prompts: list[Prompt], store: ProfileStore, judge: 
     return EnrollmentResult(profile, done, len(prompts), tuple(skipped), clock() - started)
 
 
+def _enrolled(profile: VoiceProfile, prompt: Prompt) -> int:
+    """Takes the profile has for this prompt: of its command, or of its very words for own ones."""
+    return profile.count_text(prompt.text) if prompt.own else profile.count(prompt.label)
+
+
 def _with_progress(profile: VoiceProfile, prompts: list[Prompt], takes: int) -> VoiceProfile:
-    complete = all(profile.count(p.label) >= takes for p in prompts)
+    """The profile marked complete when every core prompt has its takes (own phrases are extra:
+    a run of them alone leaves the mark as it was)."""
+    core = [p for p in prompts if not p.own]
+    complete = all(profile.count(p.label) >= takes for p in core) if core else bool(profile.meta.get("complete"))
     return dataclasses.replace(profile, meta=dict(profile.meta, complete=complete, takes_per_command=takes))

@@ -72,6 +72,10 @@ class VoiceProfile:
     def count(self, label: str) -> int:
         return len({i for i, x in zip(self._ids(), self.labels) if x == label})
 
+    def count_text(self, text: str) -> int:
+        """Takes enrolled with exactly these words (an own phrase, see ``enroll --phrase``)."""
+        return len({i for i, x in zip(self._ids(), self.texts) if x == text})
+
     def with_take(self, label: str, vectors: np.ndarray, text: str) -> "VoiceProfile":
         """This profile plus one take: its pooled vectors, shape (D,) or (phases, D)."""
         rows = np.atleast_2d(np.asarray(vectors, np.float32))
