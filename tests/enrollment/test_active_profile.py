@@ -53,3 +53,15 @@ def test_check_shows_the_active_profile():
 def test_check_fails_on_a_missing_profile():
     result = check_profile(override(load_settings(), "recognizer", user="ghost"), "sphinx", None)
     assert not result.ok and "no voice profile 'ghost'" in result.detail
+
+
+def test_check_and_list_name_the_own_words_beyond_the_core_list(capsys):
+    from voice_coach.cli import main
+
+    vectors = np.zeros((3, 673), np.float32)
+    ProfileStore().save(VoiceProfile("anna", ("pause", "pause", "time_left"), vectors,
+                                     ("pause", "hold on", "how long is left"), {"complete": True}))
+    result = check_profile(override(load_settings(), "recognizer", user="anna"), "fused", None)
+    assert "anna: 3 takes of 2 commands, own words: hold on, how long is left" in result.detail
+    assert main(["enroll", "--list"]) == 0
+    assert "anna: 3 takes of 2 commands, own words: hold on, how long is left (complete)" in capsys.readouterr().out

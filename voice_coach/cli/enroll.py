@@ -75,7 +75,8 @@ def _list(store: ProfileStore) -> int:
         return 0
     for s in summaries:
         state = "complete" if s.complete else "unfinished: run `voice-coach enroll --user " + s.user + "` to go on"
-        print(f"{s.user}: {s.takes} takes of {s.commands} commands ({state})")
+        words = f", own words: {', '.join(s.own_words)}" if s.own_words else ""
+        print(f"{s.user}: {s.takes} takes of {s.commands} commands{words} ({state})")
     print(f"(stored in {store.folder}: speech embeddings only, no audio)")
     return 0
 

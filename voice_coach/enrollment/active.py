@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from voice_coach.config import Settings
+from voice_coach.enrollment.phrases import own_words
 from voice_coach.enrollment.store import ProfileStore
 from voice_coach.errors import VoiceCoachError
 from voice_coach.recognition.neural.profile import VoiceProfile
@@ -29,6 +30,8 @@ def describe_profile(settings: Settings, engine: str, store: ProfileStore | None
         return False, str(exc)
     assert profile is not None
     line = f"{user}: {profile.takes} takes of {len(set(profile.labels))} commands"
+    if words := own_words(profile.texts):
+        line += f", own words: {', '.join(words)}"
     if not profile.meta.get("complete"):
         line += f" (unfinished: `voice-coach enroll --user {user}` goes on)"
     if engine not in PROFILE_ENGINES:

@@ -57,3 +57,9 @@ def own_prompts(grammar: Grammar, phrases: list[str], known_labels: tuple[str, .
         if all(p.text != text for p in prompts):
             prompts.append(Prompt(text, label, own=True))
     return prompts
+
+
+def own_words(texts: tuple[str, ...]) -> tuple[str, ...]:
+    """The enrolled words beyond the core list (``--phrase``, or recordings named so), in the
+    order they were first enrolled."""
+    return tuple(dict.fromkeys(t for t in texts if t and t not in CORE_PHRASES))

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from voice_coach.config import data_dir
+from voice_coach.enrollment.phrases import own_words
 from voice_coach.errors import ConfigError
 from voice_coach.private_files import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, make_private_dirs
 from voice_coach.recognition.neural.profile import POOL_VERSION, VoiceProfile
@@ -42,6 +43,7 @@ class ProfileSummary:
     takes: int
     commands: int
     complete: bool
+    own_words: tuple[str, ...] = ()  # enrolled words beyond the core list
 
 
 class ProfileStore:
@@ -115,7 +117,8 @@ class ProfileStore:
         out = []
         for name in self.names():
             profile = self.load(name)
-            out.append(ProfileSummary(name, profile.takes, len(set(profile.labels)), bool(profile.meta.get("complete"))))
+            out.append(ProfileSummary(name, profile.takes, len(set(profile.labels)), bool(profile.meta.get("complete")),
+                                      own_words(profile.texts)))
         return out
 
     def _make_folder(self) -> None:
