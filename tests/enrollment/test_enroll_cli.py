@@ -129,3 +129,55 @@ def test_phrase_errors_are_reported_before_any_device_is_opened(tiny_builtin_mod
     err = capsys.readouterr().err
     assert "--phrase 'hold on to the towel' is not a command the coach knows" in err
     assert "microphone" not in err and "speaker" not in err
+
+
+class QueuedRecorder:
+    takes: list = []
+
+    def __init__(self, mic):
+        pass
+
+    def record(self):
+        return QueuedRecorder.takes.pop(0)
+
+
+class NoMicrophone:
+    def __init__(self, device):
+        pass
+
+    def start(self):
+        pass
+
+    def stop(self):
+        pass
+
+
+@pytest.fixture
+def guided_cli(monkeypatch):
+    """The guided enrollment with its microphone replaced by queued takes."""
+    from voice_coach.audio import microphone
+    from voice_coach.enrollment import live
+
+    monkeypatch.setattr(microphone, "SoundDeviceMicrophone", NoMicrophone)
+    monkeypatch.setattr(live, "MicTakeRecorder", QueuedRecorder)
+    return QueuedRecorder.takes
+
+
+def test_guided_own_phrase_by_the_cli(guided_cli, say, tiny_builtin_model, capsys):
+    guided_cli[:] = [pad(say("next step", t)) for t in (0.95, 1.0, 1.05)]
+    assert main(["enroll", "--user", "anna", "--phrase", "Next Step", "--no-speech"]) == 0
+    out = capsys.readouterr().out
+    assert "1/1 phrases enrolled" in out and "tip:" not in out
+    profile = ProfileStore().load("anna")
+    assert profile.count_text("next step") == 3 and profile.meta["complete"] is False
+
+
+def test_a_finished_core_list_ends_with_the_own_words_tip(guided_cli, say, tiny_builtin_model, capsys, monkeypatch):
+    from voice_coach.enrollment import phrases
+
+    monkeypatch.setattr(phrases, "core_prompts", lambda grammar: [phrases.Prompt("next", "next")])
+    guided_cli[:] = [pad(say("next", t)) for t in (0.95, 1.0, 1.05)]
+    assert main(["enroll", "--user", "anna", "--no-speech"]) == 0
+    out = capsys.readouterr().out
+    assert "1/1 commands enrolled" in out
+    assert 'tip: say a command in other words' in out and '--phrase "hold on"' in out

@@ -126,6 +126,9 @@ def _guided(args, store: ProfileStore, prompts, judge, model) -> int:
     print(f"{result.done}/{result.total} {'phrases' if args.phrase else 'commands'} enrolled in {result.seconds:.0f} s"
           + (f"; left for later: {', '.join(result.skipped)}" if result.skipped else "")
           + f"; adapted in {_adapt_seconds(result.profile, model):.2f} s")
+    if result.done == result.total and not args.phrase:
+        print(f'tip: say a command in other words in sessions ("hold on", "how long is left")? '
+              f'`voice-coach enroll --user {args.user} --phrase "hold on"` teaches those words too')
     return 0 if result.done == result.total else 1
 
 
