@@ -161,7 +161,7 @@ def test_own_words_for_an_enrolled_command_get_their_own_three_takes(takes, say)
     result = enroll_guided("anna", [Prompt("next step", "next", own=True)], store, TakeJudge(None), guide, recorder)
     assert recorder.recorded == 3  # the three takes of "next" do not count for "next step"
     assert result.done == result.total == 1
-    assert guide.said[0].startswith("I will ask for 1 phrases of your own")
+    assert guide.said[0].startswith("I will ask for 1 phrase of your own, 3 times each.")
     profile = store.load("anna")
     assert profile.count("next") == 6 and profile.count_text("next step") == 3 and profile.count_text("next") == 3
     assert profile.meta["complete"] is True  # own phrases neither make nor break a complete core list

@@ -94,7 +94,8 @@ def enroll_guided(user: str, prompts: list[Prompt], store: ProfileStore, judge: 
         guide.show(f"The profile {user!r} already has {'these phrases' if own else 'every command'}; "
                    f"`voice-coach enroll --forget {user}` starts over.")
     elif own:
-        guide.say(f"I will ask for {len(todo)} phrases of your own, {takes} times each. "
+        guide.say(f"I will ask for {len(todo)} {'phrase' if len(todo) == 1 else 'phrases'} of your own, "
+                  f"{takes} times each. "
                   "Say each one the way you say it in a session, after the prompt.")
     elif profile.takes:
         guide.say(f"Welcome back. {len(prompts) - len(todo)} of {len(prompts)} commands are done; let's go on.")
