@@ -49,12 +49,11 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError("enroll needs --user NAME (or --list, --forget NAME)", "e.g. `voice-coach enroll --user anna`")
     check_name(args.user)
     from voice_coach.cli.routines import routine_dirs
+    from voice_coach.enrollment.phrases import core_prompts, own_prompts
     from voice_coach.enrollment.takes import TakeJudge
     from voice_coach.grammar import Grammar
     from voice_coach.recognition.neural.model import CommandModel
     from voice_coach.routines.loader import load_library
-
-    from voice_coach.enrollment.phrases import core_prompts, own_prompts
 
     if args.phrase and args.from_dir:
         raise ConfigError("--phrase is for the guided enrollment, --from DIR reads recordings",

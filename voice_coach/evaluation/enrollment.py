@@ -17,6 +17,7 @@ import hashlib
 import random
 import sys
 import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -231,8 +232,9 @@ def adapters(profile: VoiceProfile, model: CommandModel, settings: tuple[RefitSe
 
 def prepared_streams(job: StreamJob, g: Grammar, model: CommandModel):
     """Per test stream of the job: (audio, trials, embedding outputs to replay, PocketSphinx's
-    verdicts, outcomes without a profile).  The caller hears the stream again with the replayed
-    outputs; verdicts it adds are kept on disk once it asks for the next stream."""
+    verdicts, outcomes without a profile, and with ``job.causes`` the candidates judged on the way
+    to them, else None).  The caller hears the stream again with the replayed outputs; verdicts
+    it adds are kept on disk once it asks for the next stream."""
     for k, (tempo, items) in enumerate(test_parts(g, core_prompts(g), job.voice_index, job.sentences, "enrollment",
                                                       job.split)):
         seed = corpus.stable_seed("enrollment", job.voice.label, job.condition.label, k)
@@ -246,14 +248,17 @@ def prepared_streams(job: StreamJob, g: Grammar, model: CommandModel):
         verdicts_path = _verdicts_path(Path(job.cache), key)
         verdicts = _load_verdicts(verdicts_path) if job.engine == "fused" else {}
         known = len(verdicts)
+        log = [] if job.causes else None
         if outputs is None:
             recording = _Recording()
-            before = score_trials(trials, hear(g, model, audio, recording, None, job.engine, verdicts))[0]
+            before = score_trials(trials, hear(g, model, audio, recording, None, job.engine, verdicts,
+                                               candidate_log=log))[0]
             outputs = recording.outputs
             _save_outputs(saved, outputs)
         else:
-            before = score_trials(trials, hear(g, model, audio, Replay(outputs), None, job.engine, verdicts))[0]
-        yield audio, trials, outputs, verdicts, before
+            before = score_trials(trials, hear(g, model, audio, Replay(outputs), None, job.engine, verdicts,
+                                               candidate_log=log))[0]
+        yield audio, trials, outputs, verdicts, before, log
         if len(verdicts) > known:
             _save_verdicts(verdicts_path, verdicts)
 
@@ -269,29 +274,33 @@ def run_stream(job: StreamJob) -> StreamOutcome:
     before: list[Outcome] = []
     afters: list[list[Outcome]] = [[] for _ in job.settings]
     causes = CauseCounts.empty() if job.causes else None
-    for audio, trials, outputs, verdicts, before_part in prepared_streams(job, g, model):
+    for audio, trials, outputs, verdicts, before_part, before_log in prepared_streams(job, g, model):
         before += before_part
-        for after, adapter, choice in zip(afters, bound, job.settings):
-            after += score_trials(trials, hear(g, model, audio, Replay(outputs), adapter, job.engine, verdicts,
-                                               choice.trust))[0]
+        for k, (after, adapter, choice) in enumerate(zip(afters, bound, job.settings)):
+            log = [] if causes is not None and k == 0 else None
+            after_part = score_trials(trials, hear(g, model, audio, Replay(outputs), adapter, job.engine, verdicts,
+                                                   choice.trust, candidate_log=log))[0]
+            after += after_part
+            if log is not None:
+                count_causes(causes.after, trials, after_part, log)
         if causes is not None:
-            causes.add(stream_causes(g, model, audio, trials, outputs, verdicts, bound[0], job.settings[0].trust))
+            count_causes(causes.before, trials, before_part, before_log)
+            count_true_boundaries(causes, model, audio, trials, outputs, bound[0])
     return StreamOutcome(job.voice.label, job.condition, before, afters, causes)
 
 
-def stream_causes(g: Grammar, model: CommandModel, audio: np.ndarray, trials: list, outputs: list[list],
-                  verdicts: dict, adapter, trust: ProfileTrust) -> CauseCounts:
-    """Where this stream's commands were lost, without and with the profile (fused engine), and
-    whether the neural model gets them on their true boundaries."""
-    counts = CauseCounts.empty()
-    for bound, tally in ((None, counts.before), (adapter, counts.after)):
-        log: list = []
-        heard = hear(g, model, audio, Replay(outputs), bound, "fused", verdicts, trust if bound else None,
-                     candidate_log=log)
-        looked = [Looked(segment.at_s, candidate.label) for segment, candidate, _ in log]
-        for trial, outcome in zip(trials, score_trials(trials, heard)[0]):
-            if trial.expected is not None:
-                tally[cause(trial, outcome, looked, label_of(trial.expected))] += 1
+def count_causes(tally: Counter, trials: list, outcomes: list[Outcome], log: list) -> None:
+    """Adds where each command trial of one hearing was lost (``log``: the candidates it judged)."""
+    looked = [Looked(segment.at_s, candidate.label) for segment, candidate, _ in log]
+    for trial, outcome in zip(trials, outcomes):
+        if trial.expected is not None:
+            tally[cause(trial, outcome, looked, label_of(trial.expected))] += 1
+
+
+def count_true_boundaries(counts: CauseCounts, model: CommandModel, audio: np.ndarray, trials: list,
+                          outputs: list[list], adapter) -> None:
+    """Adds the command trials the neural model's first choice gets right on their true
+    boundaries, with the shipped last layer and with the profile's."""
     whole = EmbeddingStream(keep_s=audio.size / SAMPLE_RATE_HZ + 2.0, frontend=Replay(outputs))
     for start in range(0, audio.size, CHUNK):
         whole.accept(audio[start : start + CHUNK])
@@ -304,7 +313,6 @@ def stream_causes(g: Grammar, model: CommandModel, audio: np.ndarray, trials: li
         want, shipped_p = label_of(trial.expected), model.probabilities(window)
         counts.true_before["right"] += first_choice(shipped_p, model.labels) == want
         counts.true_after["right"] += first_choice(adapter.adjust(pool(window), shipped_p), model.labels) == want
-    return counts
 
 
 def _verdicts_path(cache: Path, key: str) -> Path:
@@ -638,7 +646,6 @@ def main(argv: list[str] | None = None) -> int:
         if args.write_readme:
             write_block(DOCS, CAUSES_BEGIN, CAUSES_END, shown_causes)
     return 0
-
 
 
 def causes_text(results: list[StreamOutcome], note: str) -> str:

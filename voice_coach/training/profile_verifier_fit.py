@@ -52,7 +52,7 @@ def stream_rows(job: ev.StreamJob) -> tuple[str, list[Row], int, int, int]:
     (adapter,) = ev.adapters(ev.job_profile(job), model, (RefitSettings(),))
     rows: list[Row] = []
     commands = sentences = false_before = 0
-    for part, (audio, trials, outputs, verdicts, before) in enumerate(ev.prepared_streams(job, g, model)):
+    for part, (audio, trials, outputs, verdicts, before, _) in enumerate(ev.prepared_streams(job, g, model)):
         stream = corpus.stable_seed(job.voice.label, job.condition.label, part)
         log: list = []
         ev.hear(g, model, audio, ev.Replay(outputs), adapter, "fused", verdicts,
