@@ -34,3 +34,12 @@ def test_the_profile_verifier_paragraph_names_its_thresholds_and_an_early_bar_on
     assert 'decided at 0.9, "stop" at 0.85)' in text and "early look" not in text
     verifier.write_text(json.dumps({"threshold": 0.9, "stop_threshold": 0.85, "early_threshold": 0.99}))
     assert "at an early look, before the speaker has finished, at 0.99)" in profile_verifier_section(verifier, meta)
+
+
+def test_the_profile_verifier_paragraph_names_each_voices_own_budget_when_it_had_one(tmp_path):
+    verifier = tmp_path / "verifier_profile.json"
+    verifier.write_text(json.dumps({"threshold": 0.9, "stop_threshold": 0.85}))
+    meta = {"false_without_profile": 3, "left_out_voice_right": 0.5, "left_out_voice_false": 1}
+    assert "same streams (3): " in profile_verifier_section(verifier, meta)
+    meta["false_without_profile_per_voice"] = {"v1": 1, "v2": 2}
+    assert "same streams (3, and on each voice its own: v1 1, v2 2): " in profile_verifier_section(verifier, meta)

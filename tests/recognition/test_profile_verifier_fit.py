@@ -35,6 +35,17 @@ def test_early_looks_get_a_higher_bar_of_their_own_when_that_lets_final_looks_pa
     assert threshold <= 0.6 and early is not None and 0.85 < early <= 0.95
 
 
+def test_no_voice_may_spend_more_than_its_own_share_of_the_budget():
+    # voice b's sentence at 0.7 would be the only false command, within a budget of one for all
+    # voices together, but voice b had none without a profile
+    rows = [row(0, True, True), row(1, True, True, stream=1), row(2, False, False, stream=1)]
+    p = np.array([0.9, 0.6, 0.7])
+    groups = np.array(["a", "b", "b"])
+    assert thresholds(rows, p, max_false=1)[3:] == (2, 1)
+    threshold, _, _, right, false = thresholds(rows, p, 1, groups, {"a": 1, "b": 0})
+    assert (right, false) == (1, 0) and 0.7 < threshold <= 0.9
+
+
 def test_nothing_within_budget_keeps_the_bar_at_its_highest():
     rows = [row(0, False, False), row(1, True, True)]
     assert thresholds(rows, np.array([0.995, 0.5]), max_false=0) == (0.99, 0.99, None, 0, 1)

@@ -26,6 +26,13 @@ def bank_section(bank_path: Path, none_rows: int, command_rows: int, examples: i
             f"{BANK_END}")
 
 
+def _per_voice(meta: dict) -> str:
+    per_voice = meta.get("false_without_profile_per_voice")
+    if not per_voice:
+        return ""
+    return ", and on each voice its own: " + ", ".join(f"{voice} {n}" for voice, n in per_voice.items())
+
+
 def profile_verifier_section(path: Path, meta: dict) -> str:
     """The card's paragraph on the verifier used with a voice profile (scripts/fit_verifier.py --profile)."""
     saved = json.loads(path.read_text())
@@ -42,7 +49,8 @@ def profile_verifier_section(path: Path, meta: dict) -> str:
             f"in {', '.join(meta.get('conditions', []))} ({meta.get('command_trials')} command trials, "
             f"{meta.get('sentence_trials')} sentences, {meta.get('candidates')} candidates). Thresholds from "
             "leave-one-voice-out probabilities, within the false commands of the engine without a profile on the "
-            f"same streams ({meta.get('false_without_profile')}): {100 * float(meta.get('left_out_voice_right', 0)):.1f} % "
+            f"same streams ({meta.get('false_without_profile')}{_per_voice(meta)}): "
+            f"{100 * float(meta.get('left_out_voice_right', 0)):.1f} % "
             f"of commands right, {meta.get('left_out_voice_false')} false{bars}. Reproduce: "
             "`scripts/fit_verifier.py --profile` (synthesis and embeddings cached).\n"
             f"{PROFILE_VERIFIER_END}")

@@ -11,9 +11,11 @@ regression on them is too weak (the closeness counts only together with what
 the engines say), so boosted shallow trees are fitted (``boosted``) and
 exported to plain JSON.  Their thresholds are chosen on leave-one-voice-out
 probabilities (each voice judged by a fit that never saw it, as a new person
-would be): the most commands right while the tuning sentences raise no more
-false commands than the engine without a profile raises on the same streams,
-with a bar of their own for early looks.
+would be): the most commands right while no tuning voice's sentences raise more
+false commands than the engine without a profile raises on that voice's streams
+(a budget for all voices together let one voice's false commands rise while the
+others' fell, and so it went on a held-out voice), with a bar of their own for
+early looks.
 """
 
 from __future__ import annotations
@@ -98,17 +100,25 @@ def held_out_probabilities(x: np.ndarray, y: np.ndarray, groups: np.ndarray, fit
     return p
 
 
-def thresholds(rows: list[Row], p: np.ndarray, max_false: int) -> tuple[float, float, float | None, int, int]:
+def thresholds(rows: list[Row], p: np.ndarray, max_false: int, groups: np.ndarray | None = None,
+               max_false_per_group: dict | None = None) -> tuple[float, float, float | None, int, int]:
     """(threshold, stop threshold, early threshold, commands right, false commands): the most
-    commands right with at most ``max_false`` false commands; 0.99 for both and no early
-    threshold of its own when no setting keeps within it."""
+    commands right with at most ``max_false`` false commands, and at most
+    ``max_false_per_group[g]`` among the rows of each group g (``groups[i]``: row i's, a voice);
+    0.99 for both and no early threshold of its own when no setting keeps within them."""
     looks = Looks(rows, p)
+    per_group = [(Looks([r for r, mine in zip(rows, groups == g) if mine], p[groups == g]), budget)
+                 for g, budget in (max_false_per_group or {}).items()]
+
+    def within(t: float, stop: float, early: float | None) -> bool:
+        return all(group.count(t, stop, early)[1] <= budget for group, budget in per_group)
+
     best = (0.99, 0.99, None, *looks.count(0.99, 0.99)[:2])
     for t in THRESHOLDS:
         for stop in (s for s in THRESHOLDS if s <= t):
             for early in EARLY_THRESHOLDS:
                 right, false, _ = looks.count(t, stop, early)
-                if false <= max_false and right > best[3]:
+                if false <= max_false and right > best[3] and within(t, stop, early):
                     best = (t, stop, early, right, false)
     return best
 
@@ -148,7 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     y = np.array([r.right for r in rows])
     if len(set(y.tolist())) < 2 or len(set(groups.tolist())) < 2:
         raise SystemExit("fit_verifier --profile: the tuning streams gave too few right and wrong candidates to fit")
-    threshold, stop, early, right, false = thresholds(rows, held_out_probabilities(x, y, groups), false_before)
+    false_before_per_voice = {v.label: sum(r[4] for r in results if r[0] == v.label) for v in voices}
+    threshold, stop, early, right, false = thresholds(rows, held_out_probabilities(x, y, groups), false_before,
+                                                      groups, false_before_per_voice)
     model = boosted(x, y)
     bias, trees = exported(model)
     importance = sorted(zip(model.feature_importances_, PROFILE_FEATURES), reverse=True)
@@ -157,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     meta = {"tuning_streams": 2 * len(jobs), "candidates": len(rows), "command_trials": n_commands,
             "sentence_trials": n_sentences, "voices": [v.label for v in voices],
             "conditions": [c.label for c in conditions], "model": "100 boosted trees of depth 3 (seed 0)",
-            "false_without_profile": false_before,
+            "false_without_profile": false_before, "false_without_profile_per_voice": false_before_per_voice,
             "left_out_voice_right": round(right / max(1, n_commands), 4),
             "left_out_voice_false": false, "minutes": round((time.monotonic() - started) / 60, 1)}
     verifier = Verifier((), bias, threshold, stop, meta, PROFILE_FEATURES, trees, early)
