@@ -2,7 +2,7 @@
 and with the profile, and "stop" on its own (the early look's bar decides how often it waits)."""
 
 from voice_coach.evaluation.corpus import Condition
-from voice_coach.evaluation.enrollment import StreamOutcome, grammar, latency_note, phrasing_note
+from voice_coach.evaluation.enrollment import StreamOutcome, grammar, latency_note, phrasing_note, stop_note
 from voice_coach.evaluation.scoring import Outcome
 
 
@@ -32,3 +32,14 @@ def test_phrasing_note_keeps_enrolled_phrasings_apart_from_the_others():
     note = phrasing_note([StreamOutcome("v", Condition(), before, [after]), noisy])
     assert note == ("Commands right by phrasing, without → with the profile: clean 0.0 % → 100.0 % enrolled, "
                     "100.0 % → 0.0 % never enrolled; 10 dB 0.0 % → 100.0 % enrolled, – → – never enrolled.")
+
+
+def test_stop_note_counts_stop_per_level_and_over_all_conditions():
+    clean = StreamOutcome("v", Condition(), [right("stop", 0.1), Outcome("stop", True, False, (), None),
+                                            Outcome("next", True, False, (), None)],
+                          [[right("stop", 0.1), right("stop", 0.2), Outcome("next", True, False, (), None)]])
+    noisy = StreamOutcome("v", Condition("white", 10), [Outcome("stop", True, False, (), None)],
+                          [[Outcome("stop", True, False, (), None)]])
+    note = stop_note([clean, noisy], grammar())
+    assert note == ('"Stop" heard right, without → with the profile: clean 50.0 % → 100.0 %; '
+                    "10 dB 0.0 % → 0.0 %; all conditions 33.3 % → 66.7 % (of 3).")

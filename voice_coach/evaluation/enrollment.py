@@ -427,6 +427,23 @@ def latency_note(results: list[StreamOutcome], g: Grammar) -> str:
             f"\"stop\" {quantiles(before, True)} → {quantiles(after, True)} ms.")
 
 
+def stop_note(results: list[StreamOutcome], g: Grammar) -> str:
+    """"Stop" heard right per level and over every condition, without → with the profile: the
+    command that must never be missed, on its own."""
+    def is_stop(o: Outcome) -> bool:
+        return o.is_command and (c := g.parse(o.text)) is not None and c.intent == Intent.STOP
+
+    cells = []
+    for level in ("clean", "10 dB", "5 dB", None):
+        at = [r for r in results if level is None or r.condition.level == level]
+        before = [o for r in at for o in r.before if is_stop(o)]
+        after = [o for r in at for o in r.after if is_stop(o)]
+        if before:
+            cells.append(f"{level or 'all conditions'} {_pct(rate(before))} → {_pct(rate(after))}"
+                         + ("" if level else f" (of {len(before)})"))
+    return '"Stop" heard right, without → with the profile: ' + ("; ".join(cells) if cells else "–") + "."
+
+
 def phrasing_note(results: list[StreamOutcome]) -> str:
     """Commands right per level, the enrolled phrasings (said again at another tempo) apart from
     the phrasings never enrolled, without → with the profile: what enrolling one's own words buys."""
@@ -627,7 +644,8 @@ def main(argv: list[str] | None = None) -> int:
                                 sentences=10 if args.quick else sentences, jobs=args.jobs,
                                 engine=args.engine, causes=args.causes)
     model = CommandModel.load(Path(args.model) if args.model else None)
-    text = table(results) + "\n\n" + latency_note(results, grammar()) + "\n\n" + phrasing_note(results)
+    text = (table(results) + "\n\n" + latency_note(results, grammar()) + "\n\n" + stop_note(results, grammar())
+            + "\n\n" + phrasing_note(results))
     scope = "quick" if args.quick else "partial" if (args.voices or args.conditions) else "full"
     note = (f"_{scope} run, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
             f"`scripts/eval_recognition.py --enrollment {shown} --engine {args.engine}`, {len(voices)} held-out voices, "
