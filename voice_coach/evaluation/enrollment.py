@@ -388,6 +388,9 @@ def _pct(x: float | None) -> str:
     return "–" if x is None else f"{100 * x:.1f} %"
 
 
+LEVELS = ("clean", "10 dB", "5 dB")  # the tables' columns: Condition.level
+
+
 def table(results: list[StreamOutcome]) -> str:
     """Per voice: commands right (clean, 10 dB, 5 dB) and false commands, without → with the profile."""
     lines = ["| voice | clean | 10 dB | 5 dB | false commands |", "|---|---|---|---|---|"]
@@ -395,7 +398,7 @@ def table(results: list[StreamOutcome]) -> str:
 
     def row(name: str, rs: list[StreamOutcome]) -> str:
         cells = []
-        for level in ("clean", "10 dB", "5 dB"):
+        for level in LEVELS:
             at = [r for r in rs if r.condition.level == level]
             b = _cell([o for r in at for o in r.before], True)
             a = _cell([o for r in at for o in r.after], True)
@@ -416,8 +419,7 @@ def latency_note(results: list[StreamOutcome], g: Grammar) -> str:
     """How soon commands heard right were decided after their end of speech (audio time), without
     → with the profile: the early look's bar decides how often "stop" waits for the final look."""
     def quantiles(outcomes: list[Outcome], stop: bool) -> str:
-        got = [o.latency_s for o in outcomes if o.latency_s is not None
-               and (not stop or (c := g.parse(o.text)) is not None and c.intent == Intent.STOP)]
+        got = [o.latency_s for o in outcomes if o.latency_s is not None and (not stop or _is_stop(g, o))]
         return " / ".join(f"{percentile_ms(got, q):.0f}" for q in (50, 95)) if got else "–"
 
     before = [o for r in results for o in r.before]
@@ -427,17 +429,18 @@ def latency_note(results: list[StreamOutcome], g: Grammar) -> str:
             f"\"stop\" {quantiles(before, True)} → {quantiles(after, True)} ms.")
 
 
+def _is_stop(g: Grammar, o: Outcome) -> bool:
+    return o.is_command and (c := g.parse(o.text)) is not None and c.intent == Intent.STOP
+
+
 def stop_note(results: list[StreamOutcome], g: Grammar) -> str:
     """"Stop" heard right per level and over every condition, without → with the profile: the
     command that must never be missed, on its own."""
-    def is_stop(o: Outcome) -> bool:
-        return o.is_command and (c := g.parse(o.text)) is not None and c.intent == Intent.STOP
-
     cells = []
-    for level in ("clean", "10 dB", "5 dB", None):
+    for level in (*LEVELS, None):
         at = [r for r in results if level is None or r.condition.level == level]
-        before = [o for r in at for o in r.before if is_stop(o)]
-        after = [o for r in at for o in r.after if is_stop(o)]
+        before = [o for r in at for o in r.before if _is_stop(g, o)]
+        after = [o for r in at for o in r.after if _is_stop(g, o)]
         if before:
             cells.append(f"{level or 'all conditions'} {_pct(rate(before))} → {_pct(rate(after))}"
                          + ("" if level else f" (of {len(before)})"))
@@ -451,7 +454,7 @@ def phrasing_note(results: list[StreamOutcome]) -> str:
         return _pct(rate([o for o in outcomes if o.is_command and (o.text in CORE_PHRASES) == enrolled]))
 
     cells = []
-    for level in ("clean", "10 dB", "5 dB"):
+    for level in LEVELS:
         at = [r for r in results if r.condition.level == level]
         if at:
             before, after = [o for r in at for o in r.before], [o for r in at for o in r.after]
@@ -644,7 +647,8 @@ def main(argv: list[str] | None = None) -> int:
                                 sentences=10 if args.quick else sentences, jobs=args.jobs,
                                 engine=args.engine, causes=args.causes)
     model = CommandModel.load(Path(args.model) if args.model else None)
-    text = (table(results) + "\n\n" + latency_note(results, grammar()) + "\n\n" + stop_note(results, grammar())
+    g = grammar()
+    text = (table(results) + "\n\n" + latency_note(results, g) + "\n\n" + stop_note(results, g)
             + "\n\n" + phrasing_note(results))
     scope = "quick" if args.quick else "partial" if (args.voices or args.conditions) else "full"
     note = (f"_{scope} run, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "

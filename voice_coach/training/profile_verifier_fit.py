@@ -107,8 +107,10 @@ def thresholds(rows: list[Row], p: np.ndarray, max_false: int, groups: np.ndarra
     ``max_false_per_group[g]`` among the rows of each group g (``groups[i]``: row i's, a voice);
     0.99 for both and no early threshold of its own when no setting keeps within them."""
     looks = Looks(rows, p)
-    per_group = [(Looks([r for r, mine in zip(rows, groups == g) if mine], p[groups == g]), budget)
-                 for g, budget in (max_false_per_group or {}).items()]
+    per_group = []
+    for g, budget in (max_false_per_group or {}).items():
+        mine = groups == g
+        per_group.append((Looks([r for r, keep in zip(rows, mine) if keep], p[mine]), budget))
 
     def within(t: float, stop: float, early: float | None) -> bool:
         return all(group.count(t, stop, early)[1] <= budget for group, budget in per_group)
